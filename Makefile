@@ -1,0 +1,75 @@
+# The only commands to remember: make book, make test (and serve, live, bench, clean).
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := book
+
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+SHARED ?= ../shared
+
+# Installs are keyed on the locks' hashes: nothing is installed again until a lock changes,
+# so an installed environment builds offline.
+REQ_HASH := $(shell cat requirements.txt pyproject.toml | sha256sum | cut -c1-16)
+NPM_HASH := $(shell cat package.json package-lock.json | sha256sum | cut -c1-16)
+PY_STAMP  := $(VENV)/.installed-$(REQ_HASH)
+NPM_STAMP := node_modules/.installed-$(NPM_HASH)
+
+.PHONY: book env serve live test test-fast chromium bench clean
+
+$(PY_STAMP): requirements.txt pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; the book supports Python 3.11 (set PYTHON=...)"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "== installing the pinned Python environment into $(VENV) (requirements.txt changed or is new)"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip check
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+$(NPM_STAMP): package.json package-lock.json
+	@echo "== installing pinned test tools with npm ci"
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+env: $(PY_STAMP)
+
+## make book: validate data/, execute the pages (cached), build _build/html with warnings as errors
+book: $(PY_STAMP)
+	$(BIN)/python -m thalbook.validate
+	$(BIN)/python -m thalbook.buildprep
+	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
+	@echo "Built _build/html. Serve it with: make serve"
+
+## make serve: serve the built site on http://127.0.0.1:8000/ (ES modules need HTTP, not file://)
+serve: $(PY_STAMP)
+	@test -f _build/html/index.html || $(MAKE) book
+	$(BIN)/python -m thalbook.serve _build/html --port $${PORT:-8000}
+
+## make live: open copies of the chapters in JupyterLab (live/ is git-ignored, sources stay clean)
+live: $(PY_STAMP)
+	@mkdir -p live && cp -rn chapters live/
+	@echo "Lecture copies are in live/chapters (your edits there stay; delete live/ to start afresh)."
+	$(BIN)/jupyter lab --notebook-dir=live/chapters --ServerApp.ip=127.0.0.1
+
+chromium:
+	@command -v chromium >/dev/null || { echo "== installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromium >/dev/null || { echo "error: chromium could not be installed; the browser tests cannot run"; exit 1; }
+
+## make test: everything: data, unit, parity, build, notebooks (nbval), copy check, browser and live tests
+test: book $(NPM_STAMP) chromium
+	$(BIN)/python -m pytest tests -p no:cacheprovider
+	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider -q chapters
+	@if [ -f $(SHARED)/tools/verbatim_check.py ]; then \
+	  $(BIN)/python $(SHARED)/tools/verbatim_check.py; \
+	else echo "NOTICE: $(SHARED)/tools/verbatim_check.py is absent: the copy check was NOT run"; fi
+
+## make test-fast: only the quick in-process tests (data, units, parity)
+test-fast: $(PY_STAMP)
+	$(BIN)/python -m pytest tests -p no:cacheprovider -m "not browser and not live and not build"
+
+bench: book $(NPM_STAMP) chromium
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf _build

@@ -1,0 +1,133 @@
+"""Shared fixtures: the built site served on 127.0.0.1 and Debian's chromium driven by playwright.
+
+Browser tests never skip: if the site is not built or chromium is missing, they fail with the reason
+(`make test` builds the site and installs chromium first).
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE = ROOT / "_build" / "html"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+def chromium_path() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        pytest.fail("Debian's chromium is not installed: `make test` installs it (apt-get install chromium)")
+    return path
+
+
+def built_pages() -> list[str]:
+    """Every page of the book, as a path relative to the site root."""
+    if not (SITE / "chapters" / "index.html").is_file():
+        return []
+    return sorted(str(p.relative_to(SITE)) for p in (SITE / "chapters").rglob("*.html"))
+
+
+@pytest.fixture(scope="session")
+def site() -> Path:
+    if not (SITE / "chapters" / "index.html").is_file():
+        pytest.fail(f"no built site at {SITE}: run `make book` first (make test does)")
+    return SITE
+
+
+@pytest.fixture(scope="session")
+def base_url(site: Path):
+    from thalbook.serve import make_server
+
+    server = make_server(site, 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@dataclass
+class Visit:
+    """A page plus everything it did that a test may want to assert on."""
+
+    page: object
+    console_errors: list[str] = field(default_factory=list)
+    external_requests: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def visit(browser, base_url):
+    contexts = []
+
+    def open_page(path: str, width: int = 1280, height: int = 900, javascript: bool = True) -> Visit:
+        context = browser.new_context(viewport={"width": width, "height": height}, java_script_enabled=javascript)
+        contexts.append(context)
+        page = context.new_page()
+        v = Visit(page)
+
+        def route(r):
+            host = urlparse(r.request.url).hostname
+            if r.request.url.startswith(("data:", "blob:")) or host in ("127.0.0.1", "localhost"):
+                r.continue_()
+            else:
+                v.external_requests.append(r.request.url)
+                r.abort()
+
+        page.route("**/*", route)
+        page.on("console", lambda m: v.console_errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: v.page_errors.append(str(e)))
+
+        def on_dialog(d):
+            v.dialogs.append(d.message)
+            d.dismiss()
+
+        page.on("dialog", on_dialog)
+        page.goto(base_url + path, wait_until="load")
+        if javascript:
+            page.wait_for_load_state("networkidle")
+        return v
+
+    yield open_page
+    for c in contexts:
+        c.close()
+
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
+    if not AXE.is_file():
+        pytest.fail("node_modules/axe-core is missing: `make test` installs it with npm ci")
+    page.evaluate(AXE.read_text())  # through the debugger protocol: not an inline script, so the CSP allows it
+    result = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result
+        if v["impact"] in impacts
+    ]

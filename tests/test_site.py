@@ -1,0 +1,97 @@
+"""Every built page, in Debian's chromium: offline, clean console, strict CSP, accessible, phone-sized."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import axe_violations, built_pages
+
+PAGES = built_pages()
+pytestmark = pytest.mark.browser
+
+
+def test_the_site_has_every_page_of_the_toc(site):
+    import yaml
+
+    toc = yaml.safe_load((site.parent.parent / "_toc.yml").read_text())
+    files = [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    missing = [f for f in files if not (site / f"{f}.html").is_file()]
+    assert not missing and len(PAGES) >= len(files)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_is_offline_clean_and_accessible(visit, path):
+    v = visit(path)
+    page = v.page
+    assert v.external_requests == [], f"{path} asked another host: {v.external_requests}"
+    assert v.console_errors == [], f"{path} console errors: {v.console_errors}"
+    assert v.page_errors == [], f"{path} script errors: {v.page_errors}"
+    csp = page.locator('meta[http-equiv="Content-Security-Policy"]').get_attribute("content")
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    # every widget and figure says it is ready to use
+    not_ready = page.evaluate(
+        "() => [...document.querySelectorAll('.thalbook-widget, .thalbook-figure')]"
+        ".filter(e => e.dataset.ready !== 'true').map(e => e.id)"
+    )
+    assert not_ready == [], f"{path}: widgets not ready: {not_ready}"
+    # every citation points at a footnote on the same page
+    broken = page.evaluate(
+        "() => [...document.querySelectorAll('a.footnote-reference')]"
+        ".filter(a => !document.getElementById(a.getAttribute('href').slice(1))).map(a => a.href)"
+    )
+    assert broken == []
+    assert axe_violations(page) == [], f"{path}: accessibility violations"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_reflows_at_320px(visit, path):
+    v = visit(path, width=320, height=640)
+    overflow = v.page.evaluate(
+        "() => [...document.querySelectorAll('article *')]"
+        ".filter(e => e.getBoundingClientRect().right > window.innerWidth + 1"
+        " && !e.closest('.tb-table-wrap, .pst-scrollable-table-container, .highlight, .thalbook-figure, pre'))"
+        ".slice(0, 5).map(e => e.tagName + '.' + e.className)"
+    )
+    assert overflow == [], f"{path}: content wider than a 320 px screen: {overflow}"
+
+
+def test_teaching_notice_on_the_landing_page(visit):
+    text = visit("chapters/index.html").page.inner_text("article")
+    assert re.search(r"not a prescribing guide", text, re.I)
+
+
+def test_last_reviewed_date_shown_from_notebook_metadata(visit, site):
+    import json
+
+    nb = json.loads((site.parent.parent / "chapters/back/evidence-labels.ipynb").read_text())
+    shown = visit("chapters/back/evidence-labels.html").page.inner_text(".tb-last-reviewed")
+    assert nb["metadata"]["last_reviewed"] in shown
+
+
+def test_evidence_labels_legend_is_generated_from_data(visit, site):
+    import yaml
+
+    labels = yaml.safe_load((site.parent.parent / "data/labels.yaml").read_text())
+    text = visit("chapters/back/evidence-labels.html").page.inner_text("article")
+    for group in ("statuses", "bases", "origins"):
+        for label in labels[group]:
+            assert label["meaning"] in text
+
+
+def test_glossary_terms_link_to_the_glossary(visit):
+    page = visit("chapters/back/evidence-labels.html").page
+    hrefs = page.eval_on_selector_all("a.reference.internal", "as => as.map(a => a.getAttribute('href'))")
+    assert any("glossary.html#term-" in h for h in hrefs)
+    gloss = visit("chapters/back/glossary.html").page
+    assert gloss.locator("dl.glossary dt#term-MDS").count() == 1
+
+
+def test_references_page_shows_each_reference_status(visit, site):
+    bib = (site.parent.parent / "data/references.bib").read_text()
+    keys = re.findall(r"^@\w+\{([^,]+),", bib, re.M)
+    text = visit("chapters/back/references.html").page.inner_text("table.tb-refs")
+    for key in keys:
+        assert key in text
+    assert "not found" in text and "not verified" in text

@@ -1,0 +1,26 @@
+"""thalbook: the package behind the teaching book. Cells call these sentence-level functions.
+
+    import thalbook as tb
+    tb.appraisal_box("ch1-common")
+"""
+
+from .book import (  # noqa: F401
+    appraisal_box,
+    appraisal_list,
+    count_text,
+    fact,
+    fact_text,
+    glossary,
+    glue_count,
+    glue_facts,
+    quiz,
+    ctcae_explorer,
+    proportion_calculator,
+    response_figure,
+    stepper,
+    reference_table,
+    status_counts,
+    status_legend,
+)
+from .data import dataset  # noqa: F401
+from .errors import DataError, DataErrors  # noqa: F401

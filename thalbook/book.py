@@ -1,0 +1,305 @@
+"""Sentence-level helpers for pages: numbers with their status, appraisal boxes, legends, glossary.
+
+Every function reads `data/` through `thalbook.data` and returns an object that displays itself (HTML for
+the site, plain text in a terminal). No number is typed here: they all come from data rows.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+
+from .data import dataset
+
+STATUS_CLASS = {s: "tb-status-" + s.replace(" ", "-") for s in ("verified", "not verified", "not found", "derived", "illustrative")}
+
+
+class Text:
+    """Plain text that displays without quotes (what `{glue:text}` shows)."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class HTML:
+    """A block of escaped HTML with a plain-text twin."""
+
+    def __init__(self, markup: str, plain: str):
+        self.markup, self.plain = markup, plain
+
+    def _repr_html_(self) -> str:
+        return self.markup
+
+    def __repr__(self) -> str:
+        return self.plain
+
+
+class Markdown:
+    """MyST Markdown that myst-nb parses into real Sphinx nodes (a glossary, say)."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def _repr_markdown_(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def e(text) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def badge(status: str) -> str:
+    """A status shown as text (never by colour alone)."""
+    return f'<span class="tb-status {STATUS_CLASS.get(status, "")}">{e(status)}</span>'
+
+
+def _number(value: float) -> str:
+    if float(value).is_integer():
+        return f"{int(value):,}" if abs(value) >= 10000 else str(int(value))
+    return f"{value:g}"
+
+
+def fact_text(ident: str) -> str:
+    """'1–4 per million children per year (verified)': a fact with its unit and status."""
+    f = dataset().by_id("facts.yaml", ident)
+    number = _number(f.value) + (f"–{_number(f.value_high)}" if f.value_high is not None else "")
+    unit = "" if f.unit == "year" else f.unit if f.unit.startswith("%") else f" {f.unit}"
+    return f"{number}{unit} ({f.status})"
+
+
+def fact(ident: str) -> Text:
+    return Text(fact_text(ident))
+
+
+def count_text(study_id: str, outcome: str, denominator_type: str, group: str = "all") -> str:
+    """A study result exactly as its source prints it, with its status:
+    '16/83 (19%, verified)', '64% of 27 (not found)', '4 (14%; denominator not reported; verified)'."""
+    for row in dataset().rows("studies.csv"):
+        if (row.study_id, row.outcome, row.denominator_type, row.group) == (study_id, outcome, denominator_type, group):
+            pct = f"{row.printed_percent}%" if row.printed_percent else ""
+            n, d = row.numerator, row.denominator
+            if n is not None and d is not None:
+                return f"{n}/{d} ({', '.join(p for p in (pct, row.status) if p)})"
+            if n is not None:
+                return f"{n} ({'; '.join(p for p in (pct, 'denominator not reported', row.status) if p)})"
+            if d is not None:
+                return f"{pct} of {d} ({row.status})"
+            enrolled = f"{row.enrolled} enrolled; " if row.enrolled else ""
+            return f"{pct} ({enrolled}denominator not reported; {row.status})"
+    raise KeyError(f"no row ({study_id}, {outcome}, {denominator_type}, {group}) in data/studies.csv")
+
+
+def glue_facts(*idents: str) -> None:
+    """Glue each fact as `fact-<id>` for `{glue:text}` in the page's prose."""
+    from myst_nb import glue
+
+    for ident in idents:
+        glue(f"fact-{ident}", fact(ident), display=False)
+
+
+def glue_count(name: str, study_id: str, outcome: str, denominator_type: str, group: str = "all") -> None:
+    from myst_nb import glue
+
+    glue(name, Text(count_text(study_id, outcome, denominator_type, group)), display=False)
+
+
+def appraisal_box(ident: str) -> HTML:
+    """The review's claim, the evidence, the verdict and its status, from data/appraisals.yaml."""
+    from .text import markdown
+
+    a = dataset().by_id("appraisals.yaml", ident)
+    section = a.review_section if not a.review_section[0].isdigit() else f"§{a.review_section}"
+    markup = (
+        f'<aside class="tb-appraisal" id="appraisal-{e(a.id)}" aria-label="Appraise the source: {e(section)}">'
+        f'<p class="tb-appraisal-title">Appraise the source <span class="tb-appraisal-section">review {e(section)}</span></p>'
+        f'<p class="tb-appraisal-claim"><strong>The review says:</strong> {e(a.claim)}</p>'
+        f'<div class="tb-appraisal-evidence"><strong>The evidence:</strong> {markdown(a.evidence)}</div>'
+        f'<p class="tb-appraisal-verdict"><strong>Verdict:</strong> <span class="tb-verdict">{e(a.verdict)}</span> '
+        f'· status {badge(a.status)}{" · basis " + e(a.basis) if a.basis else ""} · source <code>{e(a.source)}</code></p>'
+        "</aside>"
+    )
+    plain = f"Appraise the source (review {section}): {a.claim}\nEvidence: {a.evidence}\nVerdict: {a.verdict} [{a.status}]"
+    return HTML(markup, plain)
+
+
+def _table(caption: str, header: list[str], rows: list[list[str]], cls: str = "") -> str:
+    head = "".join(f'<th scope="col">{h}</th>' for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    return (
+        f'<div class="tb-table-wrap" tabindex="0" role="region" aria-label="{e(caption)}">'
+        f'<table class="tb-table {cls}"><caption>{e(caption)}</caption><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div>"
+    )
+
+
+def status_legend() -> HTML:
+    """The three vocabularies (status, basis, rule origin), generated from data/labels.yaml."""
+    labels = dataset().document("labels.yaml")
+    parts = [
+        _table("Status of a claim, number or rule", ["Status", "What it means"],
+               [[badge(s.name), e(s.meaning)] for s in labels.statuses]),
+        _table("Basis: what a status rests on", ["Basis", "What it means"],
+               [[e(b.name), e(b.meaning)] for b in labels.bases]),
+        _table("Origin of a teaching rule", ["Tag", "Origin", "What it means"],
+               [[f'<span class="tb-origin">{e(o.tag)}</span>', e(o.name), e(o.meaning)] for o in labels.origins]),
+    ]
+    plain = "\n".join(f"{s.name}: {s.meaning}" for s in labels.statuses)
+    return HTML("".join(parts), plain)
+
+
+def status_counts() -> HTML:
+    """How many data rows carry each status (derived by counting data/)."""
+    ds = dataset()
+    counts: Counter[str] = Counter()
+    for name in ds.tables:
+        counts.update(row.status for row in ds.rows(name))
+    for files in ds.folders.values():
+        for _shown, doc in files.values():
+            for q in getattr(doc, "questions", []):
+                counts[q.status] += 1
+    order = ["verified", "not verified", "not found", "derived", "illustrative"]
+    rows = [[badge(s), str(counts.get(s, 0))] for s in order]
+    total = sum(counts.values())
+    return HTML(
+        _table(f"Status of the {total} sourced rows in the book's data files (counted at build time)", ["Status", "Rows"], rows),
+        ", ".join(f"{s}: {counts.get(s, 0)}" for s in order),
+    )
+
+
+def reference_table() -> HTML:
+    """Each reference with the status of its bibliographic details (apart from any claim's status)."""
+    ds = dataset()
+    rows = []
+    for key, entry in sorted(ds.bib.items()):
+        title = re.search(r"^\s*title\s*=\s*\{(.*)\}\s*,?\s*$", entry["body"], re.M)
+        title_text = re.sub(r"[{}\\]", "", title.group(1)) if title else ""
+        rows.append([f"<code>{e(key)}</code>", e(title_text), badge(entry["status"])])
+    return HTML(
+        _table("Status of each reference's bibliographic details", ["Key", "Title", "Details"], rows, "tb-refs"),
+        f"{len(rows)} references",
+    )
+
+
+def glossary() -> Markdown:
+    """A Sphinx glossary built from data/glossary.yaml, so pages can link terms with {term}."""
+    terms = sorted(dataset().rows("glossary.yaml"), key=lambda t: t.term.lower())
+    lines = ["```{glossary}"]
+    for t in terms:
+        lines.append(t.term)
+        lines.append(f"  {t.definition} *(Source: `{t.source}`; {t.status}.)*")
+        lines.append("")
+    lines.append("```")
+    return Markdown("\n".join(lines))
+
+
+def appraisal_list() -> HTML:
+    """Every flag in data/appraisals.yaml with its verdict and the page that raises it."""
+    rows = [
+        [e(a.review_section), e(a.claim), e(a.verdict), badge(a.status), f"<code>{e(a.page)}</code>"]
+        for a in dataset().rows("appraisals.yaml")
+    ]
+    return HTML(_table("Every appraisal flag in the book", ["Review", "Claim", "Verdict", "Status", "Page"], rows), f"{len(rows)} flags")
+
+
+# ---------------------------------------------------------------- widgets from data files
+def quiz(ident: str, presenter: bool = False):
+    """The quiz in data/quizzes/<ident>.yaml. presenter=True holds answers back until revealed."""
+    from .widgets import Quiz
+
+    return Quiz(dataset().item("quizzes", ident).model_dump(), presenter=presenter)
+
+
+def stepper(ident: str, presenter: bool = False):
+    """The stepper in data/steppers/<ident>.yaml."""
+    from .widgets import Stepper
+
+    return Stepper(dataset().item("steppers", ident).model_dump(), presenter=presenter)
+
+
+def _fmt_value(v: float) -> str:
+    return f"{v:,.0f}" if float(v).is_integer() else f"{v:g}"
+
+
+def ctcae_spec() -> dict:
+    """Lookup-explorer spec: a blood count with its unit -> CTCAE v5.0 grade, from data/ctcae.yaml."""
+    tests = dataset().rows("ctcae.yaml")
+    rows = []
+    for t in tests:
+        bounds = [t.lln, *t.grade_floors]
+        for grade in range(len(t.grade_floors) + 2):
+            if grade == 0:
+                body = f"At or above the lower limit of normal ({_fmt_value(t.lln)} {t.base_unit}, {t.lln_status})."
+            elif grade <= len(t.grade_floors):
+                body = (f"Below {_fmt_value(bounds[grade - 1])} and at least {_fmt_value(bounds[grade])} {t.base_unit}"
+                        + (" (the first bound is the illustrative LLN)." if grade == 1 else "."))
+            else:
+                body = f"Below {_fmt_value(t.grade_floors[-1])} {t.base_unit}. {t.top_grade_note}".strip()
+            rows.append({
+                "id": f"{t.id}-g{grade}",
+                "match": {"test": t.id, "grade": grade},
+                "title": f"{t.label}: grade {grade}" + (" (normal)" if grade == 0 else ""),
+                "body": body,
+                "tags": [t.adverse_event, "CTCAE v5.0"],
+                "source": t.source,
+                "status": t.status,
+                "severity": grade,
+            })
+    return {
+        "id": "ctcae-grade",
+        "title": "Grade a blood count (CTCAE v5.0)",
+        "selectors": [{"name": "test", "label": "Laboratory test",
+                       "options": [{"value": t.id, "label": t.label} for t in tests]}],
+        "numeric": {
+            "by": "test", "key": "grade",
+            "variants": {t.id: {"label": f"{t.label} value", "units": [u.model_dump() for u in t.units],
+                                "floors": t.grade_floors, "lln": t.lln} for t in tests},
+        },
+        "rows": rows,
+        "empty": "Enter a value to see its grade.",
+    }
+
+
+def ctcae_explorer():
+    from .widgets import Lookup
+
+    return Lookup(ctcae_spec())
+
+
+def proportion_calculator():
+    """x of n -> the proportion and its 95% Wilson score interval (thalbook.stats.wilson_interval)."""
+    from .widgets import Calculator
+
+    return Calculator({
+        "id": "wilson",
+        "title": "A proportion and its 95% Wilson score interval",
+        "fn": "wilson",
+        "inputs": [
+            {"name": "x", "label": "Patients with the outcome", "unit": "patients", "min": 0, "max": 100000, "integer": True, "step": 1},
+            {"name": "n", "label": "Patients counted (denominator)", "unit": "patients", "min": 1, "max": 100000, "integer": True, "step": 1},
+        ],
+        "outputs": [
+            {"name": "count", "label": "Count"},
+            {"name": "proportion", "label": "Proportion", "format": "percent1"},
+            {"name": "low", "label": "95% interval, lower", "format": "percent1"},
+            {"name": "high", "label": "95% interval, upper", "format": "percent1"},
+        ],
+        "note": "Arithmetic for appraisal: the interval says how precisely a small trial pins down a response rate.",
+    })
+
+
+def response_figure():
+    """Adult MDS trial responses with a control that switches the denominator (ITT / evaluable)."""
+    from .figures import response_forest_spec
+    from .widgets import LinkedFigure
+
+    return LinkedFigure(response_forest_spec())

@@ -1,0 +1,413 @@
+"""The only module that reads `data/`: load, validate and cross-check every file.
+
+Every failure becomes a `DataError` naming the file, the line as it stands in the file (CSV header = line
+1), the column or field, and what was expected. Nothing here ever writes a file.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .errors import DataError, DataErrors
+from .schemas import DOCUMENTS, FOLDERS, STATUSES, TABLES, Row
+
+BIB_ENTRY = re.compile(r"^@(\w+)\s*\{\s*([^,\s]+)\s*,", re.M)
+BIB_STATUS = re.compile(r"^\s*status\s*=\s*\{([^}]*)\}", re.M)
+
+
+def project_root(start: Path | None = None) -> Path:
+    """The book's root: the nearest folder above `start` (default: the working directory) holding
+    `_config.yml` and `data/`, else the folder this package was installed from.
+
+    Searching from the working directory lets a copy of the book (a test fixture, a lecturer's copy)
+    read its own data even though the package is installed from elsewhere.
+    """
+    env = os.environ.get("THALBOOK_ROOT")
+    if env:
+        return Path(env).resolve()
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "_config.yml").is_file() and (folder / "data").is_dir():
+            return folder
+    return Path(__file__).resolve().parent.parent
+
+
+def data_dir(root: Path | None = None) -> Path:
+    return (root or project_root()) / "data"
+
+
+# ---------------------------------------------------------------- readers with line numbers
+def _display(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+_PLAIN = {
+    "int_parsing": "expected a whole number",
+    "int_from_float": "expected a whole number",
+    "float_parsing": "expected a number",
+    "bool_parsing": "expected true or false",
+    "missing": "a value is required here",
+    "string_type": "expected text",
+    "list_type": "expected a list",
+    "dict_type": "expected a mapping of fields",
+    "model_type": "expected a mapping of fields",
+    "extra_forbidden": "unknown field (check its spelling against the data dictionary)",
+}
+
+
+def _explain(err: dict[str, Any]) -> str:
+    kind = err["type"]
+    got = err.get("input")
+    shown = f", got '{got}'" if isinstance(got, (str, int, float)) and not isinstance(got, bool) else ""
+    if kind == "literal_error":
+        allowed = err.get("ctx", {}).get("expected", "")
+        return f"expected one of {allowed}{shown}"
+    if kind == "string_pattern_mismatch":
+        return f"expected a value matching {err['ctx']['pattern']}{shown}"
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal"):
+        return f"{err['msg'].lower()}{shown}"
+    if kind in ("too_short", "too_long"):
+        return err["msg"]
+    if kind == "value_error":
+        return str(err.get("ctx", {}).get("error", err["msg"]))
+    return _PLAIN.get(kind, err["msg"]) + shown
+
+
+_COLUMN_IN_MESSAGE = re.compile(r"^(?:column|field) '([^']+)': (.*)$", re.S)
+
+
+def _errors_from_validation(
+    exc: ValidationError, shown: str, line_of, prefix: tuple = ()
+) -> list[DataError]:
+    out = []
+    for err in exc.errors():
+        loc = prefix + tuple(err["loc"])
+        message = _explain(err)
+        column = _path_name(tuple(err["loc"]))
+        m = _COLUMN_IN_MESSAGE.match(message)
+        if m:  # a cross-column rule names the column it blames
+            column = _path_name(tuple(err["loc"]) + (m.group(1),)) if err["loc"] else m.group(1)
+            loc = loc + (m.group(1),)
+            message = m.group(2)
+        out.append(DataError(shown, line_of(loc), column or None, message))
+    return out
+
+
+def _path_name(loc: tuple) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def read_csv(path: Path, model: type[Row], shown: str) -> list[tuple[int, BaseModel]]:
+    """Rows of a CSV file as (line, model); header is line 1."""
+    text = path.read_text(encoding="utf-8")
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise DataError(shown, 1, None, "the file is empty; expected a header line") from None
+    fields = model.model_fields
+    required = [n for n, f in fields.items() if f.is_required()]
+    for name in required:
+        if name not in header:
+            raise DataError(shown, 1, name, "missing column")
+    for name in header:
+        if name not in fields:
+            raise DataError(shown, 1, name, "unknown column (check its spelling against the data dictionary)")
+    rows, errors = [], []
+    for values in reader:
+        line = reader.line_num
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) != len(header):
+            errors.append(DataError(shown, line, None, f"expected {len(header)} cells, got {len(values)}"))
+            continue
+        record = {k: v for k, v in zip(header, values) if v.strip() != ""}
+        try:
+            rows.append((line, model.model_validate(record)))
+        except ValidationError as exc:
+            errors.extend(_errors_from_validation(exc, shown, lambda loc, line=line: line))
+    if errors:
+        raise DataErrors(errors)
+    return rows
+
+
+def _compose(text: str, shown: str):
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "YAML syntax error"
+        raise DataError(
+            shown, mark.line + 1 if mark else None, str(mark.column + 1) if mark else None,
+            f"YAML syntax error: {problem}",
+        ) from None
+
+
+def _to_python(node, path: tuple, lines: dict[tuple, int]):
+    """Plain Python from a YAML node, recording the line of every value in `lines`."""
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        out = {}
+        for key_node, value_node in node.value:
+            key = key_node.value
+            out[key] = _to_python(value_node, path + (key,), lines)
+            lines[path + (key,)] = key_node.start_mark.line + 1
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_to_python(v, path + (i,), lines) for i, v in enumerate(node.value)]
+    return yaml.SafeLoader.construct_object(yaml.SafeLoader(""), node, deep=True)
+
+
+def read_yaml(path: Path, shown: str) -> tuple[Any, dict[tuple, int]]:
+    node = _compose(path.read_text(encoding="utf-8"), shown)
+    lines: dict[tuple, int] = {}
+    if node is None:
+        raise DataError(shown, 1, None, "the file is empty")
+    return _to_python(node, (), lines), lines
+
+
+def _line_finder(lines: dict[tuple, int]):
+    def line_of(loc: tuple) -> int | None:
+        for cut in range(len(loc), -1, -1):
+            if loc[:cut] in lines:
+                return lines[loc[:cut]]
+        return None
+
+    return line_of
+
+
+def read_yaml_list(path: Path, model: type[Row], shown: str) -> list[tuple[int, BaseModel]]:
+    """Records of a YAML list as (line, model); `field_lines` of the result maps (index, field) to a line."""
+    obj, lines = read_yaml(path, shown)
+    if not isinstance(obj, list):
+        raise DataError(shown, 1, None, "expected a list of records (lines starting with '- ')")
+    rows, errors = [], []
+    for i, item in enumerate(obj):
+        try:
+            rows.append((lines[(i,)], model.model_validate(item)))
+        except ValidationError as exc:
+            errors.extend(_errors_from_validation(exc, shown, _line_finder(lines), prefix=(i,)))
+    if errors:
+        raise DataErrors(errors)
+    return _Rows(rows, {k: v for k, v in lines.items() if len(k) == 2})
+
+
+class _Rows(list):
+    """A list of (line, row) that also knows the line of each field of each row (YAML)."""
+
+    def __init__(self, rows, field_lines: dict[tuple, int]):
+        super().__init__(rows)
+        self.field_lines = field_lines
+
+
+def read_yaml_document(path: Path, model: type[Row], shown: str) -> tuple[int, BaseModel]:
+    obj, lines = read_yaml(path, shown)
+    try:
+        return 1, model.model_validate(obj)
+    except ValidationError as exc:
+        raise DataErrors(_errors_from_validation(exc, shown, _line_finder(lines))) from None
+
+
+# ---------------------------------------------------------------- the whole folder
+class Dataset:
+    """Every validated file of one data folder."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.dir = root / "data"
+        self.tables: dict[str, list[tuple[int, BaseModel]]] = {}
+        self.documents: dict[str, BaseModel] = {}
+        self.folders: dict[str, dict[str, tuple[str, BaseModel]]] = {}
+        self.bib: dict[str, dict[str, Any]] = {}
+
+    def shown(self, path: Path) -> str:
+        return _display(path, self.root)
+
+    def load(self) -> "Dataset":
+        errors: list[DataError] = []
+
+        def attempt(fn, *args):
+            try:
+                return fn(*args)
+            except DataError as exc:
+                errors.append(exc)
+            except DataErrors as exc:
+                errors.extend(exc.errors)
+            return None
+
+        self.bib = attempt(self._read_bib) or {}
+        for name, (model, _key) in TABLES.items():
+            path = self.dir / name
+            if not path.is_file():
+                errors.append(DataError(self.shown(path), None, None, "file is missing"))
+                continue
+            reader = read_csv if name.endswith(".csv") else None
+            rows = attempt(reader, path, model, self.shown(path)) if reader else attempt(
+                read_yaml_list, path, model, self.shown(path)
+            )
+            if rows is not None:
+                self.tables[name] = rows
+        for name, model in DOCUMENTS.items():
+            path = self.dir / name
+            got = attempt(read_yaml_document, path, model, self.shown(path))
+            if got:
+                self.documents[name] = got[1]
+        for folder, model in FOLDERS.items():
+            self.folders[folder] = {}
+            for path in sorted((self.dir / folder).glob("*.y*ml")):
+                got = attempt(read_yaml_document, path, model, self.shown(path))
+                if got:
+                    self.folders[folder][path.stem] = (self.shown(path), got[1])
+        unknown = [
+            p for p in sorted(self.dir.rglob("*"))
+            if p.is_file() and not p.name.endswith(".md") and not self._known(p)
+        ]
+        for p in unknown:
+            errors.append(DataError(self.shown(p), None, None, "a file no schema describes: add it to thalbook/schemas.py or remove it"))
+        if not errors:
+            errors.extend(self._cross_check())
+        if errors:
+            raise DataErrors(errors)
+        return self
+
+    def _known(self, p: Path) -> bool:
+        rel = p.relative_to(self.dir)
+        if str(rel) in TABLES or str(rel) in DOCUMENTS or rel.name == "references.bib":
+            return True
+        return len(rel.parts) == 2 and rel.parts[0] in FOLDERS and rel.suffix in (".yaml", ".yml")
+
+    def _read_bib(self) -> dict[str, dict[str, Any]]:
+        path = self.dir / "references.bib"
+        shown = self.shown(path)
+        text = path.read_text(encoding="utf-8")
+        entries: dict[str, dict[str, Any]] = {}
+        matches = list(BIB_ENTRY.finditer(text))
+        for i, m in enumerate(matches):
+            line = text.count("\n", 0, m.start()) + 1
+            key = m.group(2)
+            body = text[m.end() : matches[i + 1].start() if i + 1 < len(matches) else len(text)]
+            if key in entries:
+                raise DataError(shown, line, "key", f"duplicate entry key '{key}' (first on line {entries[key]['line']})")
+            status = BIB_STATUS.search(body)
+            if not status:
+                raise DataError(shown, line, "status", f"entry '{key}' has no status field")
+            value = status.group(1).strip()
+            if value not in ("verified", "not verified", "not found"):
+                raise DataError(
+                    shown, line + body.count("\n", 0, status.start()), "status",
+                    f"expected one of verified, not verified, not found, got '{value}'",
+                )
+            entries[key] = {"line": line, "type": m.group(1).lower(), "status": value, "body": body}
+        return entries
+
+    def _cross_check(self) -> list[DataError]:
+        errors: list[DataError] = []
+
+        def check_source(shown: str, line: int | None, column: str, row: BaseModel):
+            source = getattr(row, "source", None)
+            if source is not None and source not in self.bib:
+                errors.append(DataError(shown, line, column, f"unknown source key '{source}': add it to data/references.bib"))
+
+        for name, rows in self.tables.items():
+            shown = self.shown(self.dir / name)
+            key_cols = TABLES[name][1]
+            seen: dict[tuple, int] = {}
+            field_lines = getattr(rows, "field_lines", {})
+            for index, (line, row) in enumerate(rows):
+                def at(field: str, index=index, line=line) -> int:
+                    return field_lines.get((index, field), line)
+
+                key = tuple(getattr(row, k) for k in key_cols)
+                if key in seen:
+                    errors.append(DataError(shown, at(key_cols[0]), key_cols[0], f"duplicate key {key} (first on line {seen[key]})"))
+                seen.setdefault(key, at(key_cols[0]))
+                check_source(shown, at("source"), "source", row)
+                if name == "appraisals.yaml":
+                    page = self.root / row.page
+                    if not any(page.with_suffix(s).is_file() for s in (".ipynb", ".md")):
+                        errors.append(DataError(shown, at("page"), "page", f"no page '{row.page}' (.ipynb or .md) in the book"))
+        for folder, files in self.folders.items():
+            for stem, (shown, doc) in files.items():
+                if doc.id != stem:
+                    errors.append(DataError(shown, None, "id", f"expected the file's name '{stem}', got '{doc.id}'"))
+                _, lines = read_yaml(self.root / shown, shown)
+                questions = [(("questions", i), q) for i, q in enumerate(getattr(doc, "questions", []))]
+                questions += [
+                    (("stages", i, "question"), s.question)
+                    for i, s in enumerate(getattr(doc, "stages", []))
+                    if s.question
+                ]
+                ids: dict[str, int] = {}
+                for loc, q in questions:
+                    line = _line_finder(lines)(loc + ("id",))
+                    if q.id in ids:
+                        errors.append(DataError(shown, line, _path_name(loc + ("id",)), f"duplicate question id '{q.id}'"))
+                    ids[q.id] = line
+                    check_source(shown, _line_finder(lines)(loc + ("source",)), _path_name(loc + ("source",)), q)
+                for i, stage in enumerate(getattr(doc, "stages", [])):
+                    if [s.id for s in doc.stages].count(stage.id) > 1:
+                        errors.append(DataError(shown, _line_finder(lines)(("stages", i)), f"stages[{i}].id", f"duplicate stage id '{stage.id}'"))
+        return errors
+
+    # ------------------------------------------------------------ access
+    def rows(self, name: str) -> list[BaseModel]:
+        return [row for _, row in self.tables[name]]
+
+    def frame(self, name: str) -> pd.DataFrame:
+        return pd.DataFrame([row.model_dump() for row in self.rows(name)])
+
+    def by_id(self, name: str, ident: str, field: str = "id") -> BaseModel:
+        for row in self.rows(name):
+            if getattr(row, field) == ident:
+                return row
+        known = ", ".join(str(getattr(r, field)) for r in self.rows(name))
+        raise KeyError(f"no {field} '{ident}' in data/{name}; known: {known}")
+
+    def document(self, name: str) -> BaseModel:
+        return self.documents[name]
+
+    def item(self, folder: str, ident: str) -> BaseModel:
+        try:
+            return self.folders[folder][ident][1]
+        except KeyError:
+            known = ", ".join(self.folders.get(folder, {})) or "none"
+            raise KeyError(f"no file data/{folder}/{ident}.yaml; known: {known}") from None
+
+
+@functools.lru_cache(maxsize=4)
+def _load_cached(root: str, stamp: tuple) -> Dataset:
+    return Dataset(Path(root)).load()
+
+
+def _stamp(root: Path) -> tuple:
+    return tuple(sorted((str(p), p.stat().st_mtime_ns) for p in (root / "data").rglob("*") if p.is_file()))
+
+
+def dataset(root: Path | None = None) -> Dataset:
+    """The validated data of the book (re-read when a file changes)."""
+    root = (root or project_root()).resolve()
+    return _load_cached(str(root), _stamp(root))
+
+
+def load_dir(root: Path) -> Dataset:
+    """Validate the data folder of `root` afresh (for tests and the validator)."""
+    return Dataset(Path(root)).load()
+
+
+__all__ = ["Dataset", "dataset", "load_dir", "project_root", "data_dir", "STATUSES", "DataError", "DataErrors"]

@@ -1,0 +1,155 @@
+"""Sphinx extension: serve the widget engine and plotly.js from the site itself, under a strict CSP.
+
+- copies `thalbook/static/*` and the pip package's `plotly.min.js` into `_static/thalbook/` (taken from
+  installed packages at build time, never committed; not placed in the book's `_static/`, which Jupyter
+  Book would add to every page);
+- adds `boot.js` (an ES module) only to pages that hold a widget or a figure; boot.js loads plotly.js
+  lazily, once, only where a figure is near the view;
+- shows each page's "last reviewed" date from its notebook metadata (`last_reviewed`), and warns
+  (an error under -W) when a chapter lacks it;
+- writes a Content-Security-Policy meta tag into every page: scripts, fonts, images and connections only
+  from the site's origin; inline scripts the theme needs are allowed by their sha256 hash, never by
+  'unsafe-inline'. Styles allow 'unsafe-inline' because pandas tables, plotly and the theme set inline
+  style attributes; no style loads from another host.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import re
+import shutil
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+STATIC = Path(__file__).parent / "static"
+ASSET_DIR = "thalbook"
+CSP_MARK = 'data-thalbook-csp="1"'
+INLINE_SCRIPT = re.compile(r"<script(?P<attrs>(?:(?!\bsrc=)[^>])*)>(?P<body>.*?)</script>", re.S | re.I)
+DATA_TYPES = ("application/json", "application/ld+json", "application/vnd.jupyter.widget-state+json")
+
+
+def plotly_js_path() -> Path:
+    import plotly
+
+    path = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    if not path.is_file():
+        raise FileNotFoundError(f"plotly.min.js not found in the installed plotly package at {path}")
+    return path
+
+
+def page_needs_engine(body: str) -> bool:
+    return 'class="thalbook-widget' in body or 'class="thalbook-figure' in body
+
+
+def dedupe_inline_scripts(context: dict) -> None:
+    """sphinx-thebe registers its inline `const THEBE_JS_URL ...` twice under Jupyter Book, and a
+    second `const` declaration is a SyntaxError in the console on every page: keep one copy."""
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    seen, kept = set(), []
+    for script in scripts:
+        body = getattr(script, "attributes", {}).get("body") if hasattr(script, "attributes") else None
+        if body:
+            if body in seen:
+                continue
+            seen.add(body)
+        kept.append(script)
+    context["script_files"] = kept
+
+
+def on_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    dedupe_inline_scripts(context)
+    body = context.get("body", "")
+    if page_needs_engine(body):
+        app.add_js_file(f"{ASSET_DIR}/boot.js", type="module")
+    meta = context.get("meta") or {}
+    reviewed = meta.get("last_reviewed")
+    source = app.env.doc2path(pagename, False) if pagename in app.env.found_docs else ""
+    if reviewed:
+        context["body"] = (
+            f'<p class="tb-last-reviewed">Last reviewed: <time datetime="{html.escape(str(reviewed))}">'
+            f"{html.escape(str(reviewed))}</time></p>\n" + body
+        )
+    elif str(source).endswith(".ipynb"):
+        logger.warning(f"{pagename}: notebook metadata has no 'last_reviewed' date", location=pagename)
+
+
+def csp_for(page: str) -> str:
+    hashes = []
+    for m in INLINE_SCRIPT.finditer(page):
+        attrs = m.group("attrs")
+        kind = re.search(r"""type\s*=\s*["']?([^"'\s>]+)""", attrs)
+        if kind and kind.group(1).lower() in DATA_TYPES:
+            continue  # data blocks are never executed
+        digest = base64.b64encode(hashlib.sha256(m.group("body").encode("utf-8")).digest()).decode()
+        token = f"'sha256-{digest}'"
+        if token not in hashes:
+            hashes.append(token)
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self' " + " ".join(hashes) if hashes else "script-src 'self'",
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data:",
+            "font-src 'self' data:",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-src 'none'",
+        ]
+    )
+
+
+def add_csp(page: str) -> str:
+    page = re.sub(r'\s*<meta http-equiv="Content-Security-Policy"[^>]*' + re.escape(CSP_MARK) + r"[^>]*>", "", page)
+    tag = f'<meta http-equiv="Content-Security-Policy" {CSP_MARK} content="{csp_for(page)}">'
+    return re.sub(r"(<head[^>]*>)", lambda m: m.group(1) + "\n    " + tag, page, count=1)
+
+
+# Markup of the theme and of docutils that axe-core flags as serious or critical, mended in the output
+# (the sources and the installed packages stay untouched). Each entry: what, why, replacement.
+A11Y_FIXES = [
+    # the search field's aria-label "Search" hides its visible text "Search Ctrl+K" (label-content-name-mismatch)
+    (re.compile(r'(<button class="btn search-button-field[^"]*"[^>]*?) aria-label="Search"'), r"\1"),
+    # the colour-mode button's icons carry titles that do not match its label "Color mode"
+    (re.compile(r'(<i class="theme-switch [^"]*"(?![^>]*aria-hidden)[^>]*?)(>)'), r'\1 aria-hidden="true"\2'),
+    # docutils gives the citation list role=list but its entries role=doc-biblioentry (aria-required-children)
+    (re.compile(r'role="doc-biblioentry"'), 'role="listitem"'),
+]
+
+
+def mend_a11y(page: str) -> str:
+    for pattern, replacement in A11Y_FIXES:
+        page = pattern.sub(replacement, page)
+    return page
+
+
+def on_finished(app: Sphinx, exception) -> None:
+    if exception or app.builder.format != "html":
+        return
+    target = Path(app.outdir) / "_static" / ASSET_DIR
+    target.mkdir(parents=True, exist_ok=True)
+    for item in STATIC.iterdir():
+        if item.suffix in (".js", ".css"):
+            shutil.copy2(item, target / item.name)
+    shutil.copy2(plotly_js_path(), target / "plotly.min.js")
+    for page in Path(app.outdir).rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        updated = add_csp(mend_a11y(text))
+        if updated != text:
+            page.write_text(updated, encoding="utf-8")
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_css_file(f"{ASSET_DIR}/book.css")
+    app.add_css_file(f"{ASSET_DIR}/thalbook.css")
+    app.connect("html-page-context", on_page)
+    app.connect("build-finished", on_finished)
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
