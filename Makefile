@@ -58,6 +58,7 @@ chromium:
 
 ## make test: everything: data, unit, parity, build, notebooks (nbval), copy check, browser and live tests
 test: book $(NPM_STAMP) chromium
+	$(BIN)/ruff check thalbook tests
 	$(BIN)/python -m pytest tests -p no:cacheprovider
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider -q chapters
 	@if [ -f $(SHARED)/tools/verbatim_check.py ]; then \

@@ -30,11 +30,11 @@ def kinds_for(rel: str) -> list[str]:
         return ["duplicate_key", "unknown_status", "missing_status"]
     kinds = ["wrong_type", "missing_field", "yaml_syntax"]
     text = (ROOT / rel).read_text()
-    if re.search(r"^\s*-?\s*source:", text, re.M):
+    if re.search(r"^\s*-?\s*source:", text, re.MULTILINE):
         kinds.append("unknown_source")
-    if re.search(r"^\s*-?\s*status:", text, re.M):
+    if re.search(r"^\s*-?\s*status:", text, re.MULTILINE):
         kinds.append("unknown_status")
-    if text.lstrip().startswith("- ") or re.search(r"^- ", text, re.M) or "\nquestions:" in text:
+    if text.lstrip().startswith("- ") or re.search(r"^- ", text, re.MULTILINE) or "\nquestions:" in text:
         kinds.append("duplicate_key")
     return kinds
 

@@ -8,19 +8,19 @@ from .book import (  # noqa: F401
     appraisal_box,
     appraisal_list,
     count_text,
+    ctcae_explorer,
     fact,
     fact_text,
     glossary,
     glue_count,
     glue_facts,
-    quiz,
-    ctcae_explorer,
     proportion_calculator,
-    response_figure,
-    stepper,
+    quiz,
     reference_table,
+    response_figure,
     status_counts,
     status_legend,
+    stepper,
 )
 from .data import dataset  # noqa: F401
 from .errors import DataError, DataErrors  # noqa: F401

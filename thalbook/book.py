@@ -181,7 +181,7 @@ def reference_table() -> HTML:
     ds = dataset()
     rows = []
     for key, entry in sorted(ds.bib.items()):
-        title = re.search(r"^\s*title\s*=\s*\{(.*)\}\s*,?\s*$", entry["body"], re.M)
+        title = re.search(r"^\s*title\s*=\s*\{(.*)\}\s*,?\s*$", entry["body"], re.MULTILINE)
         title_text = re.sub(r"[{}\\]", "", title.group(1)) if title else ""
         rows.append([f"<code>{e(key)}</code>", e(title_text), badge(entry["status"])])
     return HTML(

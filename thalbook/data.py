@@ -21,8 +21,8 @@ from pydantic import BaseModel, ValidationError
 from .errors import DataError, DataErrors
 from .schemas import DOCUMENTS, FOLDERS, STATUSES, TABLES, Row
 
-BIB_ENTRY = re.compile(r"^@(\w+)\s*\{\s*([^,\s]+)\s*,", re.M)
-BIB_STATUS = re.compile(r"^\s*status\s*=\s*\{([^}]*)\}", re.M)
+BIB_ENTRY = re.compile(r"^@(\w+)\s*\{\s*([^,\s]+)\s*,", re.MULTILINE)
+BIB_STATUS = re.compile(r"^\s*status\s*=\s*\{([^}]*)\}", re.MULTILINE)
 
 
 def project_root(start: Path | None = None) -> Path:
@@ -86,7 +86,7 @@ def _explain(err: dict[str, Any]) -> str:
     return _PLAIN.get(kind, err["msg"]) + shown
 
 
-_COLUMN_IN_MESSAGE = re.compile(r"^(?:column|field) '([^']+)': (.*)$", re.S)
+_COLUMN_IN_MESSAGE = re.compile(r"^(?:column|field) '([^']+)': (.*)$", re.DOTALL)
 
 
 def _errors_from_validation(
@@ -239,7 +239,7 @@ class Dataset:
     def shown(self, path: Path) -> str:
         return _display(path, self.root)
 
-    def load(self) -> "Dataset":
+    def load(self) -> Dataset:
         errors: list[DataError] = []
 
         def attempt(fn, *args):
@@ -330,7 +330,7 @@ class Dataset:
             seen: dict[tuple, int] = {}
             field_lines = getattr(rows, "field_lines", {})
             for index, (line, row) in enumerate(rows):
-                def at(field: str, index=index, line=line) -> int:
+                def at(field: str, index=index, line=line, field_lines=field_lines) -> int:
                     return field_lines.get((index, field), line)
 
                 key = tuple(getattr(row, k) for k in key_cols)
@@ -342,7 +342,7 @@ class Dataset:
                     page = self.root / row.page
                     if not any(page.with_suffix(s).is_file() for s in (".ipynb", ".md")):
                         errors.append(DataError(shown, at("page"), "page", f"no page '{row.page}' (.ipynb or .md) in the book"))
-        for folder, files in self.folders.items():
+        for _folder, files in self.folders.items():
             for stem, (shown, doc) in files.items():
                 if doc.id != stem:
                     errors.append(DataError(shown, None, "id", f"expected the file's name '{stem}', got '{doc.id}'"))
@@ -410,4 +410,4 @@ def load_dir(root: Path) -> Dataset:
     return Dataset(Path(root)).load()
 
 
-__all__ = ["Dataset", "dataset", "load_dir", "project_root", "data_dir", "STATUSES", "DataError", "DataErrors"]
+__all__ = ["STATUSES", "DataError", "DataErrors", "Dataset", "data_dir", "dataset", "load_dir", "project_root"]

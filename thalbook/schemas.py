@@ -6,8 +6,9 @@ documentation cannot drift from the check that enforces it.
 
 from __future__ import annotations
 
+import itertools
 import re
-from typing import Literal, Optional
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -32,7 +33,7 @@ class Row(BaseModel):
 class Sourced(Row):
     source: str = col("Key of the source in data/references.bib")
     status: Status = col("Status of this row's claim (see the evidence labels page)")
-    basis: Optional[Basis] = col("What the status rests on", default=None)
+    basis: Basis | None = col("What the status rests on", default=None)
 
 
 # ---------------------------------------------------------------- studies.csv
@@ -52,16 +53,16 @@ class StudyResult(Sourced):
     estimate_type: Literal["proportion", "kaplan-meier", "cumulative incidence", "relative hazard"] = col(
         "Kind of number; only proportions are checked against their counts"
     )
-    numerator: Optional[int] = col("Patients with the outcome", unit="patients", default=None, ge=0)
-    denominator: Optional[int] = col("Patients counted", unit="patients", default=None, ge=1)
-    enrolled: Optional[int] = col("Patients enrolled in the study (or group); empty if not reported", unit="patients", default=None, ge=1)
-    printed_percent: Optional[str] = col(
+    numerator: int | None = col("Patients with the outcome", unit="patients", default=None, ge=0)
+    denominator: int | None = col("Patients counted", unit="patients", default=None, ge=1)
+    enrolled: int | None = col("Patients enrolled in the study (or group); empty if not reported", unit="patients", default=None, ge=1)
+    printed_percent: str | None = col(
         "A percentage exactly as the source prints it (its decimals set the check's precision)",
         unit="%",
         default=None,
         pattern=r"^\d+(\.\d+)?$",
     )
-    estimate: Optional[float] = col("A ratio the source prints (relative hazard), when the number is not a percentage", default=None)
+    estimate: float | None = col("A ratio the source prints (relative hazard), when the number is not a percentage", default=None)
     response_definition: str = col("How the source defines the outcome")
     note: str = col("Anything a reader needs to read the row right", default="")
 
@@ -95,7 +96,7 @@ class Fact(Sourced):
     id: str = col("Identifier used in chapters: tb.fact('id')", pattern=SLUG)
     label: str = col("What the number is, in the book's words")
     value: float = col("The number (or the low end of a range)")
-    value_high: Optional[float] = col("High end of a range, if the source gives one", default=None)
+    value_high: float | None = col("High end of a range, if the source gives one", default=None)
     unit: str = col("Unit of value, e.g. 'per million children per year'")
     population: str = col("Population the number describes")
 
@@ -189,7 +190,7 @@ class Stage(Row):
     id: str = col("Identifier, unique in its stepper", pattern=SLUG)
     title: str
     body: str = col("What the stage shows (Markdown)")
-    question: Optional[Question] = None
+    question: Question | None = None
 
 
 class Stepper(Row):
@@ -222,7 +223,7 @@ class LabTest(Sourced):
     @model_validator(mode="after")
     def floors_descend(self):
         f = self.grade_floors
-        if any(a <= b for a, b in zip(f, f[1:])):
+        if any(a <= b for a, b in itertools.pairwise(f)):
             raise ValueError(f"column 'grade_floors': expected strictly falling values, got {f}")
         return self
 

@@ -13,10 +13,11 @@ import http.server
 import socketserver
 import sys
 from pathlib import Path
+from typing import ClassVar
 
 
 class BookHandler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".js": "text/javascript", ".mjs": "text/javascript"}
+    extensions_map: ClassVar[dict[str, str]] = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".js": "text/javascript", ".mjs": "text/javascript"}
 
     def end_headers(self) -> None:
         if "/_static/" in self.path:

@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 ASSET_DIR = "thalbook"
 CSP_MARK = 'data-thalbook-csp="1"'
-INLINE_SCRIPT = re.compile(r"<script(?P<attrs>(?:(?!\bsrc=)[^>])*)>(?P<body>.*?)</script>", re.S | re.I)
+INLINE_SCRIPT = re.compile(r"<script(?P<attrs>(?:(?!\bsrc=)[^>])*)>(?P<body>.*?)</script>", re.DOTALL | re.IGNORECASE)
 DATA_TYPES = ("application/json", "application/ld+json", "application/vnd.jupyter.widget-state+json")
 
 
@@ -60,14 +60,14 @@ def dedupe_inline_scripts(context: dict) -> None:
                 continue
             seen.add(body)
         kept.append(script)
-    context["script_files"] = kept
+    scripts[:] = kept  # in place: the builder keeps adding page-level scripts to this same list
 
 
 def on_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    dedupe_inline_scripts(context)
     body = context.get("body", "")
     if page_needs_engine(body):
         app.add_js_file(f"{ASSET_DIR}/boot.js", type="module")
+    dedupe_inline_scripts(context)
     meta = context.get("meta") or {}
     reviewed = meta.get("last_reviewed")
     source = app.env.doc2path(pagename, False) if pagename in app.env.found_docs else ""
@@ -118,8 +118,11 @@ def add_csp(page: str) -> str:
 A11Y_FIXES = [
     # the search field's aria-label "Search" hides its visible text "Search Ctrl+K" (label-content-name-mismatch)
     (re.compile(r'(<button class="btn search-button-field[^"]*"[^>]*?) aria-label="Search"'), r"\1"),
-    # the colour-mode button's icons carry titles that do not match its label "Color mode"
+    # the colour-mode button's icons carry titles ("Light", ...) that do not match its label "Color mode"
+    (re.compile(r'(<i class="theme-switch [^"]*"[^>]*?) title="[^"]*"'), r"\1"),
     (re.compile(r'(<i class="theme-switch [^"]*"(?![^>]*aria-hidden)[^>]*?)(>)'), r'\1 aria-hidden="true"\2'),
+    # myst-nb's hide-input toggle is labelled "Toggle hidden content" but shows "Show code cell source"
+    (re.compile(r'<summary aria-label="Toggle hidden content">'), "<summary>"),
     # docutils gives the citation list role=list but its entries role=doc-biblioentry (aria-required-children)
     (re.compile(r'role="doc-biblioentry"'), 'role="listitem"'),
 ]

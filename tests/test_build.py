@@ -1,0 +1,94 @@
+"""End-to-end `make book` in a temporary copy of the book (slow: two cold builds, about two minutes).
+
+One copy is built with stray documents in every folder the book must ignore; then a data value is edited
+and must appear on the rebuilt page; then a data file is broken right after that good build, and
+`make book` must stop with file, line and column named, leave the last good site in place and rewrite
+no source file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.build
+IGNORED = {"_build", ".venv", "node_modules", ".git", "live", ".pytest_cache", "__pycache__", ".ipynb_checkpoints"}
+STRAY_FOLDERS = [".venv", "node_modules", ".pytest_cache", "tests", "data", "bench", ".ci", ".hidden"]
+# a document that breaks a -W build if Sphinx ever reads it
+STRAY = "# Stray\n\nA link to {doc}`nowhere-at-all` and an undefined {term}`no such term`.\n"
+
+
+def sources_digest(root: Path) -> dict[str, str]:
+    out = {}
+    for p in sorted(root.rglob("*")):
+        rel = p.relative_to(root)
+        if p.is_file() and not (set(rel.parts) & IGNORED) and not p.is_symlink():
+            out[str(rel)] = hashlib.sha256(p.read_bytes()).hexdigest()
+    return out
+
+
+def make_book(root: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(["make", "book"], cwd=root, capture_output=True, text=True, timeout=900, check=False)
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("book") / "book"
+    shutil.copytree(ROOT, root, ignore=lambda d, names: [n for n in names if n in IGNORED])
+    (root / ".venv").symlink_to(ROOT / ".venv")
+    for folder in STRAY_FOLDERS:
+        target = root / folder if folder != ".venv" else root / "node_modules" / ".venv-like"
+        target.mkdir(parents=True, exist_ok=True)
+        (target / "stray.md").write_text(STRAY)
+    (root / "data" / "stray.md").write_text(STRAY)  # data cards are Markdown: must not become pages
+    return root
+
+
+def test_cold_build_ignores_stray_documents(book: Path):
+    before = sources_digest(book)
+    result = make_book(book)
+    assert sources_digest(book) == before  # a build rewrites no source file
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    built = {str(p.relative_to(book / "_build/html")) for p in (book / "_build/html").rglob("stray.html")}
+    assert built == set()
+
+
+def test_data_edit_shows_on_the_rebuilt_page(book: Path):
+    facts = book / "data/facts.yaml"
+    text = facts.read_text()
+    # the MDS incidence range is 1 to 4 per million (Hasle 2016); change the upper bound to 9
+    edited = re.sub(r"(id: mds-incidence\n(?:  .*\n)*?  value_high: )4\n", r"\g<1>9\n", text)
+    assert edited != text
+    facts.write_text(edited)
+    before = sources_digest(book)
+    result = make_book(book)
+    assert sources_digest(book) == before
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    page = (book / "_build/html/chapters/1-introduction/overview.html").read_text()
+    assert "1–9 per million children per year" in page
+    assert "1–4 per million children per year" not in page
+
+
+def test_broken_data_after_a_good_build_stops_make_book(book: Path):
+    site_index = book / "_build/html/chapters/index.html"
+    before_site = site_index.read_bytes()
+    csv = book / "data/studies.csv"
+    lines = csv.read_text().splitlines()
+    header = lines[0].split(",")
+    row = lines[2].split(",")  # line 3 of the file
+    row[header.index("denominator")] = "many"
+    lines[2] = ",".join(row)
+    csv.write_text("\n".join(lines) + "\n")
+    before_sources = sources_digest(book)
+    result = make_book(book)
+    assert result.returncode != 0
+    assert "data/studies.csv, line 3, column 'denominator': expected a whole number, got 'many'" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert site_index.read_bytes() == before_site  # the last good site is left whole
+    assert sources_digest(book) == before_sources  # nothing in the sources was rewritten

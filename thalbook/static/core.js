@@ -1,0 +1,255 @@
+// core.js: helpers shared by every thalbook widget module. No top-level side effects;
+// every export starts with "tb" so the modules can be concatenated into one anywidget bundle.
+
+let tbViewCounter = 0;
+
+export function tbQ(root, sel) {
+  return root.querySelector(sel);
+}
+
+export function tbQA(root, sel) {
+  return Array.from(root.querySelectorAll(sel));
+}
+
+export function tbText(el, text) {
+  if (el && el.textContent !== text) el.textContent = text;
+}
+
+export function tbShow(el, on) {
+  if (el) el.hidden = !on;
+}
+
+export function tbHas(obj, key) {
+  return obj != null && Object.prototype.hasOwnProperty.call(obj, key);
+}
+
+/** Announce a change through the widget's visually hidden aria-live region. */
+export function tbAnnounce(root, msg) {
+  const live = tbQ(root, ".tb-live");
+  if (!live) return;
+  live.textContent = "";
+  // a fresh text node makes screen readers repeat an identical message
+  setTimeout(() => { live.textContent = msg; }, 30);
+}
+
+// Attributes that hold ids or id references; rewritten per live view so that two views of the same
+// widget on one page (or a view and its static twin) never share ids or radio groups.
+const TB_ID_ATTRS = ["id", "for", "name", "aria-describedby", "aria-labelledby", "aria-controls"];
+
+export function tbUniquify(root, suffix) {
+  for (const el of root.querySelectorAll("*")) {
+    if (el.tagName === "SCRIPT") continue;
+    for (const a of TB_ID_ATTRS) {
+      const v = el.getAttribute(a);
+      if (v) el.setAttribute(a, v.split(/\s+/).map((x) => x + suffix).join(" "));
+    }
+  }
+}
+
+/**
+ * Return the widget root. Static page: `el` is the .thalbook-widget div with the prerendered twin.
+ * Live (anywidget): `el` is empty; fill it from the synced `html` trait (already sanitised by Python).
+ */
+export function tbMount(el, model) {
+  if (!el.firstElementChild || !el.querySelector(":scope > :not(script)")) {
+    el.classList.add("thalbook-widget");
+    el.dataset.kind = model.get("kind") || "";
+    el.innerHTML = model.get("html") || "";
+    tbViewCounter += 1;
+    tbUniquify(el, "-v" + tbViewCounter);
+  }
+  return el;
+}
+
+export function tbReady(root) {
+  root.dataset.ready = "true";
+}
+
+/** Subscribe to change:<name> for each name; returns an unsubscribe function. */
+export function tbListen(model, names, cb) {
+  const subs = names.map((n) => ["change:" + n, cb]);
+  for (const [ev, f] of subs) model.on(ev, f);
+  return () => { for (const [ev, f] of subs) model.off(ev, f); };
+}
+
+/** Coalesce several trait changes into one update. */
+export function tbScheduler(fn) {
+  let queued = false;
+  return () => {
+    if (queued) return;
+    queued = true;
+    queueMicrotask(() => { queued = false; fn(); });
+  };
+}
+
+export function tbSave(model, values) {
+  for (const [k, v] of Object.entries(values)) model.set(k, v);
+  model.save_changes();
+}
+
+// ------------------------------------------------------------------ questions (quiz + stepper)
+
+export function tbIsCorrect(question, index) {
+  const o = question && question.options && question.options[index];
+  return Boolean(o && o.correct);
+}
+
+/** Score = number of questions whose FIRST answer was right; in presenter mode only revealed ones. */
+export function tbScoreOf(questions, scored, revealed, presenter) {
+  let s = 0;
+  for (const q of questions) {
+    if (scored && scored[q.id] === true && (!presenter || (revealed && revealed[q.id]))) s += 1;
+  }
+  return s;
+}
+
+/** Add `scored` entries for answers that have none yet (first answers coming e.g. from the kernel). */
+export function tbReconcile(questions, answers, scored) {
+  const byId = Object.fromEntries(questions.map((q) => [q.id, q]));
+  let out = scored || {};
+  let changed = false;
+  for (const [qid, idx] of Object.entries(answers || {})) {
+    if (byId[qid] && !tbHas(out, qid)) {
+      if (!changed) out = { ...out };
+      out[qid] = tbIsCorrect(byId[qid], idx);
+      changed = true;
+    }
+  }
+  return changed ? out : null;
+}
+
+/**
+ * Wire the question fieldsets inside `root`. Returns {update(), restart(), cleanup()}.
+ * `onChoice(question, index, verdict)` is called after the model was updated by a choice.
+ */
+export function tbQuestions(root, model, questions, opts = {}) {
+  const byId = Object.fromEntries(questions.map((q) => [q.id, q]));
+  const cleanups = [];
+  const answers = () => model.get("answers") || {};
+  const scored = () => model.get("scored") || {};
+  const revealed = () => model.get("revealed") || {};
+
+  function scoreFields(newScored, newRevealed) {
+    return tbScoreOf(questions, newScored, newRevealed, Boolean(model.get("presenter")));
+  }
+
+  function choose(qid, index) {
+    const q = byId[qid];
+    if (!q) return;
+    const sc = scored();
+    const newScored = tbHas(sc, qid) ? sc : { ...sc, [qid]: tbIsCorrect(q, index) };
+    const newAnswers = { ...answers(), [qid]: index };
+    tbSave(model, { scored: newScored, score: scoreFields(newScored, revealed()), answers: newAnswers });
+    if (opts.onChoice) opts.onChoice(q, index);
+  }
+
+  function reveal(qid) {
+    const newRevealed = { ...revealed(), [qid]: true };
+    tbSave(model, { revealed: newRevealed, score: scoreFields(scored(), newRevealed) });
+    if (opts.onReveal) opts.onReveal(byId[qid]);
+  }
+
+  for (const fs of tbQA(root, ".tb-question")) {
+    const qid = fs.dataset.qid;
+    const onChange = (ev) => {
+      const t = ev.target;
+      if (t && t.classList && t.classList.contains("tb-radio") && t.checked) choose(qid, Number(t.value));
+    };
+    fs.addEventListener("change", onChange);
+    cleanups.push(() => fs.removeEventListener("change", onChange));
+    const btn = tbQ(fs, ".tb-reveal");
+    if (btn) {
+      const onClick = () => reveal(qid);
+      btn.addEventListener("click", onClick);
+      cleanups.push(() => btn.removeEventListener("click", onClick));
+    }
+  }
+
+  /** Keep `scored`/`score` consistent with answers set from elsewhere (kernel, saved state). */
+  function reconcile() {
+    const a = answers();
+    if (Object.keys(a).length === 0 && (Object.keys(scored()).length || Object.keys(revealed()).length)) {
+      tbSave(model, { scored: {}, revealed: {}, score: 0 });
+      return;
+    }
+    const fixed = tbReconcile(questions, a, scored());
+    const want = scoreFields(fixed || scored(), revealed());
+    if (fixed) tbSave(model, { scored: fixed, score: want });
+    else if (model.get("score") !== want) tbSave(model, { score: want });
+  }
+
+  function update() {
+    const a = answers();
+    const rv = revealed();
+    const sc = scored();
+    const presenter = Boolean(model.get("presenter"));
+    for (const fs of tbQA(root, ".tb-question")) {
+      const qid = fs.dataset.qid;
+      const q = byId[qid];
+      if (!q) continue;
+      const chosen = tbHas(a, qid) ? Number(a[qid]) : null;
+      const shown = !presenter || Boolean(rv[qid]);
+      for (const input of tbQA(fs, ".tb-radio")) {
+        const on = chosen !== null && Number(input.value) === chosen;
+        if (input.checked !== on) input.checked = on;
+      }
+      for (const li of tbQA(fs, ".tb-option")) {
+        const i = Number(li.dataset.option);
+        const isChosen = chosen === i;
+        const isRight = tbIsCorrect(q, i);
+        const showFb = shown && (isChosen || (presenter && rv[qid] && isRight));
+        tbShow(tbQ(li, ".tb-feedback"), showFb);
+        tbShow(tbQ(li, ".tb-answer-mark"), presenter && Boolean(rv[qid]) && isRight);
+        li.classList.toggle("tb-chosen", isChosen);
+        li.classList.toggle("tb-right", showFb && isRight);
+        li.classList.toggle("tb-wrong", showFb && !isRight);
+      }
+      tbShow(tbQ(fs, ".tb-question-controls"), presenter);
+      const btn = tbQ(fs, ".tb-reveal");
+      if (btn) btn.disabled = Boolean(rv[qid]);
+      const status = tbQ(fs, ".tb-qstatus");
+      let msg = "";
+      if (chosen !== null) {
+        if (!shown) msg = "Answer recorded. Press “Reveal answer” to see the feedback.";
+        else if (tbHas(sc, qid) && sc[qid] !== tbIsCorrect(q, chosen)) {
+          msg = `Answer changed; your first answer (${sc[qid] ? "correct" : "not correct"}) is the one scored.`;
+        } else msg = "First answer scored.";
+      }
+      tbText(status, msg);
+      tbShow(status, msg !== "");
+    }
+  }
+
+  return {
+    update,
+    reconcile,
+    choose,
+    reveal,
+    restart() {
+      tbSave(model, { answers: {}, scored: {}, revealed: {}, score: 0 });
+    },
+    cleanup() { for (const f of cleanups) f(); },
+  };
+}
+
+/** Text of the verdict announced after a choice. */
+export function tbVerdict(model, q, index) {
+  if (model.get("presenter") && !(model.get("revealed") || {})[q.id]) return "Answer recorded";
+  return tbIsCorrect(q, index) ? "Correct" : "Not correct";
+}
+
+// ------------------------------------------------------------------ figures
+
+/** Make a plotly layout readable in the current (light or dark) theme of its container. */
+export function tbThemeLayout(div, layout) {
+  const out = { ...(layout || {}) };
+  // responsive plotly fills its container, so the container needs a height (CSS default, or the layout's)
+  if (typeof out.height === "number" && div && div.style) div.style.height = out.height + "px";
+  try {
+    const color = getComputedStyle(div).color;
+    if (color) out.font = { ...(out.font || {}), color };
+  } catch (e) { /* not in a browser */ }
+  return out;
+}
+
+export const TB_PLOT_CONFIG = { displaylogo: false, responsive: true };

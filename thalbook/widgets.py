@@ -1,0 +1,740 @@
+"""Thin Python classes for the book's widgets.
+
+Each widget kind is one ES module in ``thalbook/static/`` (``stepper.js``, ``quiz.js``, ``lookup.js``,
+``calculator.js``, ``figure.js``, all sharing ``core.js``). The same module runs
+
+* live in JupyterLab through anywidget (``_esm`` = core.js + the kind's module), and
+* on the static site through ``boot.js`` and a tiny model shim, enhancing the *static twin*:
+  the HTML this module prerenders into the output's ``text/html``.
+
+The Python side only passes data as traits: Markdown fields are rendered to sanitised HTML here
+(``text.markdown``), plain fields are escaped; every decision (scoring, matching, grading,
+calculating) is made in JavaScript so it also works on a page without a kernel.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections.abc import Callable, Mapping
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+import anywidget
+import traitlets as t
+
+from .dosing import ctcae_grade
+from .stats import wilson_interval
+from .text import clean, escape, markdown
+
+STATIC = Path(__file__).parent / "static"
+
+# Okabe & Ito (2008) colour-blind-safe palette, used by every figure of the book.
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+
+_CORE_IMPORT = re.compile(r"^\s*import\s[^;]*?from\s+[\"']\./core\.js[\"'];?\s*$", re.MULTILINE | re.DOTALL)
+
+
+def _read(name: str) -> str:
+    return (STATIC / name).read_text(encoding="utf-8")
+
+
+def bundle(kind: str) -> str:
+    """core.js + the kind's module with its ``import ... from "./core.js"`` removed (anywidget's blob)."""
+    return _read("core.js") + "\n" + _CORE_IMPORT.sub("", _read(f"{kind}.js"))
+
+
+def css() -> str:
+    return _read("thalbook.css")
+
+
+def _slug(s: Any) -> str:
+    s = re.sub(r"[^a-z0-9_.-]+", "-", str(s).lower()).strip("-")
+    return s or "x"
+
+
+def state_json(state: Mapping[str, Any]) -> str:
+    """JSON safe to place inside ``<script type="application/json">``."""
+    s = json.dumps(state, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    # "</" -> "<\/" (the contract); any other "<" opening a tag-like sequence -> \u003c, so the JSON
+    # never contains "<script", "<!--" or "</" and an HTML scanner sees no markup in it
+    return re.sub(r"<(?=[!?a-zA-Z])", r"\\u003c", s.replace("</", "<\\/"))
+
+
+def _badge(status: str | None) -> str:
+    if not status:
+        return ""
+    return f'<span class="tb-badge tb-status-{_slug(status)}" data-status="{escape(status)}">{escape(status)}</span>'
+
+
+def _meta(source: str | None, status: str | None) -> str:
+    if not source and not status:
+        return ""
+    src = f'Source: <span class="tb-source">{escape(source)}</span> ' if source else ""
+    return f'<p class="tb-meta">{src}{_badge(status)}</p>'
+
+
+def _md_field(d: dict, raw: str, out: str) -> None:
+    """Render d[raw] (Markdown) into d[out]; an *_html given directly is sanitised again."""
+    if raw in d:
+        d[out] = markdown(d.pop(raw))
+    else:
+        d[out] = clean(d.get(out) or "")
+
+
+# --------------------------------------------------------------------------- base
+class ThalbookWidget(anywidget.AnyWidget):
+    """Base: ``kind``, ``spec`` (safe data), ``html`` (the twin's inner HTML) plus kind-specific state."""
+
+    KIND = ""
+    STATE: tuple[str, ...] = ()
+
+    kind = t.Unicode("").tag(sync=True)
+    spec = t.Dict().tag(sync=True)
+    html = t.Unicode("").tag(sync=True)
+
+    def __init__(self, spec: Mapping[str, Any], **state: Any):
+        safe = self.prepare(copy.deepcopy(dict(spec)))
+        super().__init__(kind=self.KIND, spec=safe, **state)
+        self.html = self.render_inner()
+
+    # subclasses
+    def prepare(self, spec: dict) -> dict:
+        return spec
+
+    def render_inner(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def dom_id(self) -> str:
+        return f"tbw-{self.KIND}-{_slug(self.spec.get('id', self.KIND))}"
+
+    def state(self) -> dict:
+        """The traits the static page needs (everything but the HTML itself)."""
+        return {"kind": self.kind, "spec": self.spec, **{k: getattr(self, k) for k in self.STATE}}
+
+    def static_html(self) -> str:
+        return (
+            f'<div class="thalbook-widget" data-kind="{escape(self.KIND)}" id="{escape(self.dom_id)}">'
+            f"{self.render_inner()}"
+            f'<script type="application/json" class="thalbook-state">{state_json(self.state())}</script>'
+            "</div>"
+        )
+
+    def _repr_mimebundle_(self, **kwargs):
+        data = super()._repr_mimebundle_(**kwargs) or {}
+        if isinstance(data, tuple):  # (data, metadata)
+            data = data[0]
+        data = dict(data)
+        data["text/plain"] = f"<{type(self).__name__} {self.spec.get('id', '')!s}>"
+        data["text/html"] = self.static_html()
+        return data
+
+
+def _title(spec: dict) -> str:
+    return f'<h3 class="tb-title">{escape(spec["title"])}</h3>' if spec.get("title") else ""
+
+
+def _live(wid: str) -> str:
+    return f'<div class="tb-live tb-visually-hidden" id="{wid}-live" aria-live="polite" role="status"></div>'
+
+
+# --------------------------------------------------------------------------- questions
+def _prepare_question(q: dict) -> dict:
+    q = dict(q)
+    _md_field(q, "prompt", "prompt_html")
+    opts = []
+    for o in q.get("options", []):
+        o = dict(o)
+        _md_field(o, "feedback", "feedback_html")
+        o["text"] = str(o.get("text", ""))
+        o["correct"] = bool(o.get("correct", False))
+        opts.append(o)
+    q["options"] = opts
+    return q
+
+
+def _question_html(wid: str, q: dict, label: str) -> str:
+    base = f"{wid}-q-{_slug(q['id'])}"
+    out = [
+        (
+            f'<fieldset class="tb-question" data-qid="{escape(q["id"])}" id="{base}"'
+            f' aria-labelledby="{base}-legend {base}-prompt">'
+        ),
+        f'<legend class="tb-legend" id="{base}-legend">{escape(label)}</legend>',
+        f'<div class="tb-prompt" id="{base}-prompt">{q["prompt_html"]}</div>',
+        '<ul class="tb-options">',
+    ]
+    for i, o in enumerate(q["options"]):
+        verdict = "Correct." if o["correct"] else "Not correct."
+        out.append(
+            f'<li class="tb-option" data-option="{i}">'
+            f'<label class="tb-option-label"><input type="radio" class="tb-radio" name="{base}" value="{i}"> '
+            f'<span class="tb-option-text">{escape(o["text"])}</span></label>'
+            f'<div class="tb-feedback" data-option="{i}" id="{base}-fb-{i}">'
+            f'<p class="tb-verdict" data-correct="{str(o["correct"]).lower()}"><strong>{verdict}</strong>'
+            f'<span class="tb-answer-mark" hidden> (the right answer)</span></p>'
+            f"{o['feedback_html']}</div></li>"
+        )
+    out.append("</ul>")
+    out.append(_meta(q.get("source"), q.get("status")))
+    out.append(
+        '<p class="tb-question-controls" hidden>'
+        '<button type="button" class="tb-reveal">Reveal answer</button></p>'
+        '<p class="tb-qstatus" hidden></p></fieldset>'
+    )
+    return "".join(out)
+
+
+class _QuestionState(ThalbookWidget):
+    answers = t.Dict().tag(sync=True)  # question id -> option index (latest choice)
+    scored = t.Dict().tag(sync=True)  # question id -> was the FIRST answer right (set by JS)
+    revealed = t.Dict().tag(sync=True)  # question id -> True once "Reveal answer" pressed (presenter mode)
+    score = t.Int(0).tag(sync=True)
+    presenter = t.Bool(False).tag(sync=True)
+
+
+class Quiz(_QuestionState):
+    """spec: {id, title, questions: [{id, prompt, options: [{text, correct, feedback}], source, status}]}"""
+
+    KIND = "quiz"
+    STATE = ("answers", "scored", "revealed", "score", "presenter")
+    _esm = bundle("quiz")
+    _css = css()
+
+    def prepare(self, spec):
+        spec["questions"] = [_prepare_question(q) for q in spec.get("questions", [])]
+        return spec
+
+    def render_inner(self):
+        wid, qs = self.dom_id, self.spec["questions"]
+        items = "".join(
+            f'<li class="tb-quiz-item">{_question_html(wid, q, f"Question {i + 1} of {len(qs)}")}</li>'
+            for i, q in enumerate(qs)
+        )
+        return (
+            f'{_title(self.spec)}<ol class="tb-questions">{items}</ol>'
+            f'<p class="tb-score" hidden></p>'
+            f'<p class="tb-controls" hidden><button type="button" class="tb-restart">Restart</button></p>'
+            f"{_live(wid)}"
+        )
+
+
+class Stepper(_QuestionState):
+    """spec: {id, title, stages: [{id, title, body, question?}]}"""
+
+    KIND = "stepper"
+    STATE = ("stage", "answers", "scored", "revealed", "score", "presenter")
+    _esm = bundle("stepper")
+    _css = css()
+    stage = t.Int(0).tag(sync=True)
+
+    def prepare(self, spec):
+        stages = []
+        for s in spec.get("stages", []):
+            s = dict(s)
+            _md_field(s, "body", "body_html")
+            if s.get("question"):
+                s["question"] = _prepare_question(s["question"])
+            else:
+                s.pop("question", None)
+            stages.append(s)
+        spec["stages"] = stages
+        return spec
+
+    def render_inner(self):
+        wid, stages = self.dom_id, self.spec["stages"]
+        n = len(stages)
+        nq = sum(1 for s in stages if s.get("question"))
+        parts = [
+            _title(self.spec),
+            (
+                f'<div class="tb-progress" hidden><span class="tb-progress-text">Stage 1 of {n}</span> '
+                f'<progress class="tb-progress-bar" max="{n}" value="1" aria-label="Progress through '
+                f'{escape(self.spec.get("title", "the steps"))}"></progress></div>'
+            ),
+            '<ol class="tb-stages">',
+        ]
+        qi = 0
+        for i, s in enumerate(stages):
+            q = ""
+            if s.get("question"):
+                qi += 1
+                q = _question_html(wid, s["question"], f"Question {qi} of {nq}")
+            parts.append(
+                f'<li class="tb-stage" data-stage="{i}" data-sid="{escape(s["id"])}" id="{wid}-stage-{i}">'
+                f'<h4 class="tb-stage-title" tabindex="-1">Stage {i + 1} of {n}: {escape(s["title"])}</h4>'
+                f'<div class="tb-body">{s["body_html"]}</div>{q}</li>'
+            )
+        parts.append("</ol>")
+        parts.append('<p class="tb-score" hidden></p>')
+        parts.append(
+            '<p class="tb-controls" hidden>'
+            '<button type="button" class="tb-back">Back</button> '
+            '<button type="button" class="tb-next">Next</button> '
+            '<button type="button" class="tb-restart">Restart</button></p>'
+        )
+        parts.append(_live(wid))
+        return "".join(parts)
+
+
+# --------------------------------------------------------------------------- lookup
+class Lookup(ThalbookWidget):
+    """Lookup explorer.
+
+    spec: {id, title, selectors: [{name, label, options: [{value, label}]}],
+           numeric?: {label, key="grade", units: [{unit, to_base, min, max}], floors, lln, categories?}
+                     or {by: selector_name, key, variants: {selector_value: {label, units, floors, lln, categories?}}},
+           rows: [{id?, match: {name: value}, title, body, tags, source, status, severity?}], empty}
+    The numeric value's grade (``gradeFromValue``) takes part in matching under ``numeric.key``.
+    """
+
+    KIND = "lookup"
+    STATE = ("selection", "value", "unit", "result")
+    _esm = bundle("lookup")
+    _css = css()
+    selection = t.Dict().tag(sync=True)
+    value = t.Unicode("").tag(sync=True)
+    unit = t.Unicode("").tag(sync=True)
+    result = t.Dict().tag(sync=True)
+
+    def __init__(self, spec, **state):
+        super().__init__(spec, **state)
+        if not self.selection:
+            self.selection = {
+                s["name"]: str(s["options"][0]["value"]) for s in self.spec["selectors"] if s.get("options")
+            }
+        if not self.unit:
+            num = self._numeric(self.selection)
+            if num and num.get("units"):
+                self.unit = num["units"][0]["unit"]
+        self.html = self.render_inner()
+
+    def prepare(self, spec):
+        spec.setdefault("selectors", [])
+        for s in spec["selectors"]:
+            for o in s.get("options", []):
+                o["value"] = str(o["value"])
+        rows = []
+        for i, r in enumerate(spec.get("rows", [])):
+            r = dict(r)
+            r.setdefault("id", f"row-{i}")
+            r["id"] = str(r["id"])
+            r["match"] = {k: str(v) for k, v in (r.get("match") or {}).items()}
+            r["tags"] = [str(x) for x in r.get("tags") or []]
+            _md_field(r, "body", "body_html")
+            rows.append(r)
+        spec["rows"] = rows
+        _md_field(spec, "empty", "empty_html")
+        if not spec["empty_html"]:
+            spec["empty_html"] = "<p>No entry matches this choice.</p>"
+        num = spec.get("numeric")
+        if num:
+            num.setdefault("key", "grade")
+        return spec
+
+    def _numeric(self, selection) -> dict | None:
+        num = self.spec.get("numeric")
+        if not num:
+            return None
+        if "variants" in num:
+            v = num["variants"].get(str(selection.get(num.get("by"), "")))
+            return v or next(iter(num["variants"].values()), None)
+        return num
+
+    def render_inner(self):
+        wid, spec = self.dom_id, self.spec
+        parts = [_title(spec), '<div class="tb-lookup-form">']
+        for s in spec["selectors"]:
+            sid = f"{wid}-sel-{_slug(s['name'])}"
+            opts = "".join(
+                f'<option value="{escape(o["value"])}"{" selected" if self.selection.get(s["name"]) == o["value"] else ""}>'
+                f"{escape(o['label'])}</option>"
+                for o in s.get("options", [])
+            )
+            parts.append(
+                f'<p class="tb-field"><label for="{sid}">{escape(s["label"])}</label> '
+                f'<select id="{sid}" class="tb-select" data-name="{escape(s["name"])}">{opts}</select></p>'
+            )
+        num = self._numeric(self.selection)
+        if num:
+            vid = f"{wid}-value"
+            units = "".join(
+                f'<option value="{escape(u["unit"])}">{escape(u["unit"])}</option>'
+                for u in num.get("units", [])
+            )
+            parts.append(
+                f'<p class="tb-field tb-numeric"><label for="{vid}" class="tb-numeric-label">'
+                f"{escape(num.get('label', 'Value'))}</label> "
+                f'<input id="{vid}" class="tb-value" type="text" inputmode="decimal" autocomplete="off"'
+                f' value="{escape(self.value)}" aria-describedby="{vid}-msg"> '
+                f'<label for="{vid}-unit" class="tb-visually-hidden">Unit</label>'
+                f'<select id="{vid}-unit" class="tb-unit">{units}</select> '
+                f'<span class="tb-msg" id="{vid}-msg"></span></p>'
+                f'<p class="tb-numeric-result" hidden></p>'
+            )
+        parts.append("</div>")
+        cards = []
+        for r in spec["rows"]:
+            tags = "".join(f'<li class="tb-tag">{escape(x)}</li>' for x in r["tags"])
+            sev = r.get("severity")
+            cards.append(
+                f'<li class="tb-card" data-row="{escape(r["id"])}"'
+                f"{f' data-severity={chr(34)}{escape(sev)}{chr(34)}' if sev is not None else ''}>"
+                f'<p class="tb-most-severe-label" hidden><strong>Most severe</strong></p>'
+                f'<h4 class="tb-card-title">{escape(r.get("title", ""))}</h4>'
+                f'<div class="tb-body">{r["body_html"]}</div>'
+                f"{f'<ul class={chr(34)}tb-tags{chr(34)} aria-label={chr(34)}Tags{chr(34)}>{tags}</ul>' if tags else ''}"
+                f"{_meta(r.get('source'), r.get('status'))}</li>"
+            )
+        parts.append(f'<ul class="tb-cards">{"".join(cards)}</ul>')
+        parts.append(f'<div class="tb-empty" hidden>{spec["empty_html"]}</div>')
+        parts.append(_live(wid))
+        return "".join(parts)
+
+
+# --------------------------------------------------------------------------- calculator
+def format_percent1(v: float) -> str:
+    """Same as JS ``(v * 100).toFixed(1)``: round half up on the exact binary value."""
+    return str(Decimal(v * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def _wilson_calc(values: Mapping[str, float]) -> dict:
+    x, n = int(values["x"]), int(values["n"])
+    if x > n:
+        return {"errors": {"x": "Must not be more than n."}}
+    low, high = wilson_interval(x, n)
+    counts = f"{x}/{n}"
+    return {"outputs": {"proportion": x / n, "low": low, "high": high, "fraction": counts, "count": counts}}
+
+
+# name -> pure Python twin of the JS function of the same name in calculator.js CALCULATORS
+CALCULATORS: dict[str, Callable[[Mapping[str, float]], dict]] = {"wilson": _wilson_calc}
+
+_NUM = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_INT = re.compile(r"^[+-]?\d+$")
+
+
+def _fmt_num(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else repr(float(v))
+
+
+def parse_field(text: str, field: Mapping[str, Any]) -> dict:
+    """Mirror of calculator.js ``parseField``: {"value": float} or {"error": message}."""
+    s = (text or "").strip()
+    if s == "":
+        return {"error": "Enter a value."}
+    if field.get("integer"):
+        if not _INT.match(s):
+            return {"error": "Enter a whole number."}
+    elif not _NUM.match(s):
+        return {"error": "Enter a number."}
+    v = float(s)
+    lo, hi = field.get("min"), field.get("max")
+    if (lo is not None and v < lo) or (hi is not None and v > hi):
+        if lo is not None and hi is not None:
+            return {"error": f"Enter a value from {_fmt_num(lo)} to {_fmt_num(hi)}."}
+        if lo is not None:
+            return {"error": f"Enter a value of at least {_fmt_num(lo)}."}
+        return {"error": f"Enter a value of at most {_fmt_num(hi)}."}
+    return {"value": v}
+
+
+def format_output(v: Any, fmt: str | None) -> str:
+    if fmt == "percent1":
+        return format_percent1(float(v)) + "%"
+    return str(v)
+
+
+def calculate(spec: Mapping[str, Any], inputs: Mapping[str, str]) -> dict:
+    """Mirror of calculator.js ``calculate``: {"outputs": {name: text}, "errors": {name: message}}."""
+    values, errors = {}, {}
+    for f in spec["inputs"]:
+        r = parse_field(inputs.get(f["name"], ""), f)
+        if "error" in r:
+            errors[f["name"]] = r["error"]
+        else:
+            values[f["name"]] = r["value"]
+    if errors:
+        return {"outputs": {}, "errors": errors}
+    res = CALCULATORS[spec["fn"]](values)
+    if res.get("errors"):
+        return {"outputs": {}, "errors": res["errors"]}
+    out = {
+        o["name"]: format_output(res["outputs"][o["name"]], o.get("format"))
+        for o in spec["outputs"]
+        if o["name"] in res["outputs"]
+    }
+    return {"outputs": out, "errors": {}}
+
+
+class Calculator(ThalbookWidget):
+    """spec: {id, title, fn, inputs: [{name, label, unit, min, max, integer, step}],
+    outputs: [{name, label, format}], note}"""
+
+    KIND = "calculator"
+    STATE = ("inputs", "outputs")
+    _esm = bundle("calculator")
+    _css = css()
+    inputs = t.Dict().tag(sync=True)  # name -> text as typed
+    outputs = t.Dict().tag(sync=True)  # name -> formatted text, set by JS ({} when input is invalid)
+
+    def prepare(self, spec):
+        if spec.get("fn") not in CALCULATORS:
+            raise ValueError(f"unknown calculator {spec.get('fn')!r}; known: {', '.join(CALCULATORS)}")
+        _md_field(spec, "note", "note_html")
+        return spec
+
+    def render_inner(self):
+        wid, spec = self.dom_id, self.spec
+        parts = [_title(spec), '<div class="tb-calc-inputs">']
+        for f in spec["inputs"]:
+            fid = f"{wid}-in-{_slug(f['name'])}"
+            unit = f' <span class="tb-unit-label">{escape(f["unit"])}</span>' if f.get("unit") else ""
+            mode = "numeric" if f.get("integer") else "decimal"
+            parts.append(
+                f'<p class="tb-field"><label for="{fid}">{escape(f["label"])}</label> '
+                f'<input id="{fid}" class="tb-input" data-name="{escape(f["name"])}" type="text"'
+                f' inputmode="{mode}" autocomplete="off" aria-describedby="{fid}-msg"'
+                f' value="{escape(self.inputs.get(f["name"], ""))}">{unit} '
+                f'<span class="tb-msg" id="{fid}-msg"></span></p>'
+            )
+        parts.append('</div><dl class="tb-outputs">')
+        for o in spec["outputs"]:
+            parts.append(
+                f'<div class="tb-output"><dt>{escape(o["label"])}</dt>'
+                f'<dd class="tb-out" data-name="{escape(o["name"])}">–</dd></div>'
+            )
+        parts.append("</dl>")
+        if spec.get("note_html"):
+            parts.append(f'<div class="tb-note">{spec["note_html"]}</div>')
+        parts.append(_live(wid))
+        return "".join(parts)
+
+
+# --------------------------------------------------------------------------- figures
+def _template():
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    if "thalbook" not in pio.templates:
+        base = copy.deepcopy(pio.templates["plotly_white"])
+        base.layout.colorway = OKABE_ITO
+        base.layout.paper_bgcolor = "rgba(0,0,0,0)"
+        base.layout.plot_bgcolor = "rgba(0,0,0,0)"
+        base.layout.font = go.layout.Font(family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif")
+        grid = "rgba(128,128,128,0.35)"
+        base.layout.xaxis.gridcolor = grid
+        base.layout.yaxis.gridcolor = grid
+        base.layout.xaxis.zerolinecolor = grid
+        base.layout.yaxis.zerolinecolor = grid
+        pio.templates["thalbook"] = base
+    return "thalbook"
+
+
+def figure_json(fig: Any, theme: bool = True) -> dict:
+    """A plotly figure (graph_objects.Figure or dict) as plain JSON {data, layout}."""
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    f = go.Figure(fig)
+    if theme:
+        f.update_layout(template=_template())
+    d = json.loads(pio.to_json(f, validate=False))
+    return {"data": d.get("data", []), "layout": d.get("layout", {})}
+
+
+def _cell(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:.4g}"
+    return escape(v)
+
+
+def figure_text(fig: Mapping[str, Any], max_rows: int = 60) -> str:
+    """Text alternative of a figure: one table of plotted values per trace."""
+    out = []
+    layout = fig.get("layout", {})
+
+    def axis_title(ax):
+        t_ = (layout.get(ax) or {}).get("title")
+        return (t_.get("text") if isinstance(t_, dict) else t_) or ax[0]
+
+    for i, tr in enumerate(fig.get("data", [])):
+        name = tr.get("name") or f"Series {i + 1}"
+        xs, ys = tr.get("x"), tr.get("y")
+        if not isinstance(ys, list) and not isinstance(xs, list):
+            continue
+        xs = xs if isinstance(xs, list) else list(range(len(ys or [])))
+        ys = ys if isinstance(ys, list) else [""] * len(xs)
+        rows = "".join(
+            f"<tr><td>{_cell(x)}</td><td>{_cell(y)}</td></tr>" for x, y in list(zip(xs, ys))[:max_rows]
+        )
+        out.append(
+            f'<table class="tb-figure-table"><caption>{escape(name)}</caption>'
+            f'<thead><tr><th scope="col">{escape(axis_title("xaxis"))}</th>'
+            f'<th scope="col">{escape(axis_title("yaxis"))}</th></tr></thead><tbody>{rows}</tbody></table>'
+        )
+    return "".join(out)
+
+
+def _figure_div(dom_id: str, fig: dict, alt: str, state: str | None = None) -> str:
+    st = f' data-state="{escape(state)}"' if state is not None else ""
+    return (
+        f'<div class="thalbook-figure" id="{escape(dom_id)}" role="group" aria-label="{escape(alt)}"{st}>'
+        f'<script type="application/json" class="thalbook-figure-data">{state_json(fig)}</script></div>'
+    )
+
+
+class FigureOutput:
+    """A static plotly figure: plotly's own mimetype for JupyterLab + the static twin for the book."""
+
+    def __init__(self, fig: Any, name: str, caption: str = "", alt: str = "", theme: bool = True):
+        self.fig = figure_json(fig, theme=theme)
+        self.name, self.caption, self.alt = _slug(name), caption, alt or caption
+
+    def static_html(self) -> str:
+        return (
+            f'<figure class="thalbook-figure-wrap">'
+            f"{_figure_div(f'fig-{self.name}', self.fig, self.alt)}"
+            f"<figcaption>{escape(self.caption)}</figcaption>"
+            f'<details class="tb-figure-alt"><summary>Text alternative</summary>'
+            f"<p>{escape(self.alt)}</p>{figure_text(self.fig)}</details></figure>"
+        )
+
+    def _repr_mimebundle_(self, include=None, exclude=None, **kw):
+        return {
+            "application/vnd.plotly.v1+json": {
+                **self.fig,
+                "config": {"displaylogo": False, "responsive": True},
+            },
+            "text/html": self.static_html(),
+            "text/plain": f"<Figure {self.name}>",
+        }
+
+
+def _linked_html(dom_id: str, spec: dict, state: str) -> str:
+    ctl = spec["control"]
+    radios = "".join(
+        f'<label class="tb-figure-option"><input type="radio" class="tb-radio" name="{dom_id}-state"'
+        f' value="{escape(o["value"])}"{" checked" if o["value"] == state else ""}> {escape(o["label"])}</label> '
+        for o in ctl["options"]
+    )
+    summaries = "".join(
+        f'<div class="tb-figure-summary" data-state="{escape(o["value"])}">'
+        f'<p class="tb-figure-summary-title">{escape(ctl.get("label", ""))}: {escape(o["label"])}</p>'
+        f"{figure_text(spec['states'][o['value']])}</div>"
+        for o in ctl["options"]
+    )
+    return (
+        f"{_title(spec)}"
+        f'<fieldset class="tb-figure-control"><legend>{escape(ctl.get("label", "Show"))}</legend>{radios}</fieldset>'
+        f'<figure class="thalbook-figure-wrap">'
+        f"{_figure_div(f'{dom_id}-plot', spec['states'][state], spec.get('alt') or spec.get('caption', ''), state)}"
+        f"<figcaption>{escape(spec.get('caption', ''))}</figcaption>"
+        f'<details class="tb-figure-alt" open><summary>Text alternative</summary>'
+        f"<p>{escape(spec.get('alt', ''))}</p>{summaries}</details></figure>"
+        f"{_live(dom_id)}"
+    )
+
+
+def _prepare_figure_spec(spec: Mapping[str, Any], theme: bool = True) -> dict:
+    spec = copy.deepcopy(dict(spec))
+    for o in spec["control"]["options"]:
+        o["value"] = str(o["value"])
+    spec["states"] = {str(k): figure_json(v, theme=theme) for k, v in spec["states"].items()}
+    missing = [o["value"] for o in spec["control"]["options"] if o["value"] not in spec["states"]]
+    if missing:
+        raise ValueError(f"figure {spec.get('id')!r}: no state for option(s) {', '.join(missing)}")
+    return spec
+
+
+def figure_static_html(spec: Mapping[str, Any], state: str | None = None) -> str:
+    """The static twin of a linked figure (kind "figure") from an already prepared spec."""
+    dom_id = f"tbw-figure-{_slug(spec.get('id', 'figure'))}"
+    state = state or spec["control"]["options"][0]["value"]
+    st = {"kind": "figure", "spec": spec, "state": state}
+    return (
+        f'<div class="thalbook-widget" data-kind="figure" id="{dom_id}">{_linked_html(dom_id, dict(spec), state)}'
+        f'<script type="application/json" class="thalbook-state">{state_json(st)}</script></div>'
+    )
+
+
+def _set_figure(fw, fig: dict) -> None:
+    with fw.batch_update():
+        fw.data = []
+    fw.add_traces(fig.get("data", []))
+    fw.update_layout(fig.get("layout", {}), overwrite=True)
+
+
+try:  # ipywidgets base for LinkedFigure
+    import ipywidgets as _ipw
+
+    class LinkedFigure(_ipw.VBox):
+        """A control (ToggleButtons) + a plotly FigureWidget that takes precomputed states.
+
+        spec: {id, title, control: {label, options: [{value, label}]}, states: {value: figure}, caption, alt}
+        """
+
+        def __init__(self, spec: Mapping[str, Any], state: str | None = None, theme: bool = True):
+            import plotly.graph_objects as go
+
+            self.spec = _prepare_figure_spec(spec, theme=theme)
+            ctl = self.spec["control"]
+            first = state or ctl["options"][0]["value"]
+            self.control = _ipw.ToggleButtons(
+                options=[(o["label"], o["value"]) for o in ctl["options"]],
+                value=first,
+                description=ctl.get("label", ""),
+                style={"description_width": "initial"},
+            )
+            self.figure = go.FigureWidget(self.spec["states"][first])
+            self.control.observe(self._on_state, names="value")
+            children = []
+            if self.spec.get("title"):
+                children.append(_ipw.HTML(_title(self.spec)))
+            children += [self.control, self.figure]
+            if self.spec.get("caption"):
+                children.append(_ipw.HTML(f"<p>{escape(self.spec['caption'])}</p>"))
+            super().__init__(children=children)
+
+        def _on_state(self, change):
+            _set_figure(self.figure, self.spec["states"][change["new"]])
+
+        @property
+        def state(self) -> str:
+            return self.control.value
+
+        @state.setter
+        def state(self, v: str) -> None:
+            self.control.value = str(v)
+
+        def static_html(self) -> str:
+            return figure_static_html(self.spec, self.state)
+
+        def _repr_mimebundle_(self, **kwargs):
+            data = super()._repr_mimebundle_(**kwargs) or {}
+            data = dict(data[0] if isinstance(data, tuple) else data)
+            data["text/plain"] = f"<LinkedFigure {self.spec.get('id', '')}>"
+            data["text/html"] = self.static_html()
+            return data
+
+except ImportError:  # pragma: no cover
+    pass
+
+
+__all__ = [
+    "CALCULATORS",
+    "OKABE_ITO",
+    "Calculator",
+    "FigureOutput",
+    "LinkedFigure",
+    "Lookup",
+    "Quiz",
+    "Stepper",
+    "ThalbookWidget",
+    "calculate",
+    "ctcae_grade",
+    "wilson_interval",
+]
