@@ -131,3 +131,13 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
         for v in result
         if v["impact"] in impacts
     ]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A skipped check is never reported as a pass: here a skip fails the run, with its reason."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"a test was skipped, which this suite counts as a failure: {report.longrepr}"

@@ -101,3 +101,17 @@ def test_references_page_shows_each_reference_status(visit, site):
     for key in keys:
         assert key in text
     assert "not found" in text and "not verified" in text
+
+
+@pytest.mark.parametrize("path", ["chapters/back/widget-gallery.html", "chapters/3-clinical-efficacy/overview.html"])
+def test_readable_in_dark_mode(visit, path):
+    """The theme's dark mode (data-theme=dark): widgets, badges and appraisal boxes keep their contrast."""
+    v = visit(path)
+    v.page.evaluate("() => { localStorage.setItem('mode', 'dark'); }")
+    v.page.reload(wait_until="networkidle")
+    assert v.page.evaluate("() => document.documentElement.dataset.theme") == "dark"
+    for handle in v.page.query_selector_all(".thalbook-widget, .thalbook-figure"):
+        handle.scroll_into_view_if_needed()
+    violations = [x for x in axe_violations(v.page) if x["id"] == "color-contrast"]
+    assert violations == [], violations
+    assert v.console_errors == []

@@ -165,7 +165,9 @@ def status_counts() -> HTML:
         counts.update(row.status for row in ds.rows(name))
     for files in ds.folders.values():
         for _shown, doc in files.values():
-            for q in getattr(doc, "questions", []):
+            questions = list(getattr(doc, "questions", []))
+            questions += [stage.question for stage in getattr(doc, "stages", []) if stage.question]
+            for q in questions:
                 counts[q.status] += 1
     order = ["verified", "not verified", "not found", "derived", "illustrative"]
     rows = [[badge(s), str(counts.get(s, 0))] for s in order]

@@ -21,7 +21,8 @@ CACHED = (".doctrees", ".jupyter_cache", "jupyter_execute")
 
 def inputs_hash(root: Path) -> str:
     digest = hashlib.sha256()
-    files = sorted(p for p in (root / "data").rglob("*") if p.is_file())
+    # data cards (*.md) are for contributors; no page reads them
+    files = sorted(p for p in (root / "data").rglob("*") if p.is_file() and p.suffix != ".md")
     files += sorted((root / "thalbook").glob("*.py"))
     for path in files:
         digest.update(str(path.relative_to(root)).encode())
