@@ -6,6 +6,7 @@ Browser tests never skip: if the site is not built or chromium is missing, they 
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 from dataclasses import dataclass, field
@@ -15,7 +16,8 @@ from urllib.parse import urlparse
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SITE = ROOT / "_build" / "html"
+# THALBOOK_SITE lets a contributor test a site built elsewhere (jupyter-book build . --path-output DIR)
+SITE = Path(os.environ.get("THALBOOK_SITE", ROOT / "_build" / "html")).resolve()
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import axe_violations, built_pages
+from conftest import ROOT, axe_violations, built_pages
 
 PAGES = built_pages()
 pytestmark = pytest.mark.browser
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 def test_the_site_has_every_page_of_the_toc(site):
     import yaml
 
-    toc = yaml.safe_load((site.parent.parent / "_toc.yml").read_text())
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
     files = [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
     missing = [f for f in files if not (site / f"{f}.html").is_file()]
     assert not missing and len(PAGES) >= len(files)
@@ -71,7 +71,7 @@ def test_teaching_notice_on_the_landing_page(visit):
 def test_last_reviewed_date_shown_from_notebook_metadata(visit, site):
     import json
 
-    nb = json.loads((site.parent.parent / "chapters/back/evidence-labels.ipynb").read_text())
+    nb = json.loads((ROOT / "chapters/back/evidence-labels.ipynb").read_text())
     shown = visit("chapters/back/evidence-labels.html").page.inner_text(".tb-last-reviewed")
     assert nb["metadata"]["last_reviewed"] in shown
 
@@ -79,7 +79,7 @@ def test_last_reviewed_date_shown_from_notebook_metadata(visit, site):
 def test_evidence_labels_legend_is_generated_from_data(visit, site):
     import yaml
 
-    labels = yaml.safe_load((site.parent.parent / "data/labels.yaml").read_text())
+    labels = yaml.safe_load((ROOT / "data/labels.yaml").read_text())
     text = visit("chapters/back/evidence-labels.html").page.inner_text("article")
     for group in ("statuses", "bases", "origins"):
         for label in labels[group]:
@@ -95,7 +95,7 @@ def test_glossary_terms_link_to_the_glossary(visit):
 
 
 def test_references_page_shows_each_reference_status(visit, site):
-    bib = (site.parent.parent / "data/references.bib").read_text()
+    bib = (ROOT / "data/references.bib").read_text()
     keys = re.findall(r"^@\w+\{([^,]+),", bib, re.MULTILINE)
     text = visit("chapters/back/references.html").page.inner_text("table.tb-refs")
     for key in keys:
