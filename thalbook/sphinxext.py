@@ -48,13 +48,20 @@ def page_needs_engine(body: str) -> bool:
 
 def dedupe_inline_scripts(context: dict) -> None:
     """sphinx-thebe registers its inline `const THEBE_JS_URL ...` twice under Jupyter Book, and a
-    second `const` declaration is a SyntaxError in the console on every page: keep one copy."""
+    second `const` declaration is a SyntaxError in the console on every page: keep one copy.
+
+    Also drop myst-nb's ipywidgets state block: the book's widgets render from their own static twins,
+    so the state (tens of kB per widget, with the ES modules inlined and random model ids that make two
+    builds differ) is dead weight on the static site."""
     scripts = context.get("script_files")
     if not scripts:
         return
     seen, kept = set(), []
     for script in scripts:
-        body = getattr(script, "attributes", {}).get("body") if hasattr(script, "attributes") else None
+        attributes = getattr(script, "attributes", {}) or {}
+        if attributes.get("type") == "application/vnd.jupyter.widget-state+json":
+            continue
+        body = attributes.get("body")
         if body:
             if body in seen:
                 continue
@@ -63,7 +70,23 @@ def dedupe_inline_scripts(context: dict) -> None:
     scripts[:] = kept  # in place: the builder keeps adding page-level scripts to this same list
 
 
+def copy_assets(outdir: Path) -> None:
+    target = outdir / "_static" / ASSET_DIR
+    target.mkdir(parents=True, exist_ok=True)
+    for item in STATIC.iterdir():
+        if item.suffix in (".js", ".css"):
+            shutil.copy2(item, target / item.name)
+    shutil.copy2(plotly_js_path(), target / "plotly.min.js")
+
+
 def on_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    if not getattr(app, "_thalbook_static_ready", False):
+        # Sphinx adds a ?v=<checksum> to a CSS/JS link only if the file is already in the output when the
+        # page is written, which in a cold build it is not (static files are copied last). Copy them before
+        # the first page, so a cold build and a rebuild write the same links (reproducible builds).
+        copy_assets(Path(app.outdir))
+        app.builder.copy_static_files()
+        app._thalbook_static_ready = True
     body = context.get("body", "")
     if page_needs_engine(body):
         app.add_js_file(f"{ASSET_DIR}/boot.js", type="module")
@@ -137,12 +160,7 @@ def mend_a11y(page: str) -> str:
 def on_finished(app: Sphinx, exception) -> None:
     if exception or app.builder.format != "html":
         return
-    target = Path(app.outdir) / "_static" / ASSET_DIR
-    target.mkdir(parents=True, exist_ok=True)
-    for item in STATIC.iterdir():
-        if item.suffix in (".js", ".css"):
-            shutil.copy2(item, target / item.name)
-    shutil.copy2(plotly_js_path(), target / "plotly.min.js")
+    copy_assets(Path(app.outdir))
     for page in Path(app.outdir).rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         updated = add_csp(mend_a11y(text))
@@ -150,9 +168,36 @@ def on_finished(app: Sphinx, exception) -> None:
             page.write_text(updated, encoding="utf-8")
 
 
+def figure_output_twin_only() -> None:
+    """Let myst-nb pass over the plotly JSON of a `thalbook.widgets.FigureOutput`.
+
+    A FigureOutput carries plotly's JSON (for JupyterLab) and a text/html twin, which the html builder
+    prefers (`nb_mime_priority_overrides`). Under Sphinx, myst-nb parses every mime type of an output
+    before it picks one and has no renderer for plotly's, so each figure logged `unknown_mime_type`
+    although the site shows the twin. Only FigureOutput's JSON (recognised by the config it always sets,
+    `displaylogo: false`) is passed over; any other plotly output still warns (a blank figure).
+    """
+    from myst_nb.core import render
+
+    cls = render.NbElementRenderer
+    if getattr(cls, "_thalbook_twin_only", False):
+        return
+    original = cls.render_mime_type
+
+    def render_mime_type(self, data):
+        content = data.content if isinstance(data.content, dict) else {}
+        if data.mime_type == "application/vnd.plotly.v1+json" and (content.get("config") or {}).get("displaylogo") is False:
+            return []
+        return original(self, data)
+
+    cls.render_mime_type = render_mime_type
+    cls._thalbook_twin_only = True
+
+
 def setup(app: Sphinx) -> dict:
+    figure_output_twin_only()
     app.add_css_file(f"{ASSET_DIR}/book.css")
     app.add_css_file(f"{ASSET_DIR}/thalbook.css")
-    app.connect("html-page-context", on_page)
+    app.connect("html-page-context", on_page, priority=900)  # after myst-nb has added its scripts
     app.connect("build-finished", on_finished)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
