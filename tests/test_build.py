@@ -41,6 +41,11 @@ def make_book(root: Path) -> subprocess.CompletedProcess:
 def book(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("book") / "book"
     shutil.copytree(ROOT, root, ignore=lambda d, names: [n for n in names if n in IGNORED])
+    # the copy shares the repo's environment: its install stamp must already exist, or `make book` in the
+    # copy would reinstall the package editable from the temporary folder (same hash as the Makefile's)
+    locks = hashlib.sha256((ROOT / "requirements.txt").read_bytes() + (ROOT / "pyproject.toml").read_bytes())
+    if not (ROOT / ".venv" / f".installed-{locks.hexdigest()[:16]}").is_file():
+        pytest.fail("the environment is not installed for the current locks: run `make book` first")
     (root / ".venv").symlink_to(ROOT / ".venv")
     for folder in STRAY_FOLDERS:
         target = root / folder if folder != ".venv" else root / "node_modules" / ".venv-like"
