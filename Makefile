@@ -17,7 +17,9 @@ NPM_STAMP := node_modules/.installed-$(NPM_HASH)
 
 .PHONY: book env serve live test test-fast chromium bench clean
 
-$(PY_STAMP): requirements.txt pyproject.toml
+# the stamps' names carry the locks' hashes; no file prerequisites, so a copy with newer mtimes
+# (a temporary copy of the book sharing this .venv) never reinstalls the package from elsewhere
+$(PY_STAMP):
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; the book supports Python 3.11 (set PYTHON=...)"; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@echo "== installing the pinned Python environment into $(VENV) (requirements.txt changed or is new)"
@@ -26,7 +28,7 @@ $(PY_STAMP): requirements.txt pyproject.toml
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
-$(NPM_STAMP): package.json package-lock.json
+$(NPM_STAMP):
 	@echo "== installing pinned test tools with npm ci"
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
