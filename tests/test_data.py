@@ -24,8 +24,11 @@ NUMERIC_CSV = {"numerator", "denominator", "enrolled"}
 
 def kinds_for(rel: str) -> list[str]:
     if rel.endswith(".csv"):
-        return ["wrong_type", "missing_column", "duplicate_key", "unknown_source", "unknown_status",
-                "counts_out_of_order", "percent_contradiction"]
+        kinds = ["missing_column", "duplicate_key", "unknown_source", "unknown_status"]
+        header = (ROOT / rel).read_text(encoding="utf-8").splitlines()[0].split(",")
+        if NUMERIC_CSV <= set(header):  # tables of counts (studies.csv): the count checks too
+            kinds += ["wrong_type", "counts_out_of_order", "percent_contradiction"]
+        return kinds
     if rel.endswith(".bib"):
         return ["duplicate_key", "unknown_status", "missing_status"]
     kinds = ["wrong_type", "missing_field", "yaml_syntax"]
@@ -76,9 +79,10 @@ def item_start(lines: list[str], i: int) -> int:
 
 
 def break_csv(text: str, kind: str) -> tuple[str, int, str, str]:
-    lines = text.splitlines()
-    header = lines[0].split(",")
-    rows = [line.split(",") for line in lines[1:]]
+    import csv
+    import io
+
+    header, *rows = list(csv.reader(io.StringIO(text)))  # quoted fields may hold commas
     col = header.index
     if kind == "wrong_type":
         r = next(i for i, row in enumerate(rows) if row[col("numerator")])
@@ -113,7 +117,12 @@ def break_csv(text: str, kind: str) -> tuple[str, int, str, str]:
 
 
 def _join(header: list[str], rows: list[list[str]]) -> str:
-    return "\n".join(",".join(r) for r in [header, *rows]) + "\n"
+    import csv
+    import io
+
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([header, *rows])
+    return out.getvalue()
 
 
 def break_yaml(text: str, kind: str) -> tuple[str, int, str, str]:

@@ -22,5 +22,48 @@ from .book import (  # noqa: F401
     status_legend,
     stepper,
 )
+from .cases import (  # noqa: F401  (page 3.3)
+    capsule_schedules,
+    case_stepper,
+    case_steppers,
+    cases_page,
+    cases_table,
+    mg_per_kg,
+)
 from .data import dataset  # noqa: F401
 from .errors import DataError, DataErrors  # noqa: F401
+from .part1 import (  # noqa: F401
+    disease_comparison,
+    evidence_map_figure,
+    evidence_map_table,
+    glue_evidence_map,
+    searches_table,
+)
+from .part3 import (  # noqa: F401
+    evidence_table,
+    glue_km,
+    kaplan_meier,
+    km_figure,
+    km_steps_table,
+    mds_comparison_table,
+    neuropathy_table,
+    percent_checker,
+    percent_counts,
+)
+from .pharmacology import (  # noqa: F401
+    cereblon_diagram,
+    explorer_matches,
+    mechanism_explorer,
+    mechanism_stepper,
+)
+from .safety import (  # noqa: F401  (pages 4.1 and 4.2)
+    capsule_calculator,
+    course_stepper,
+    cumulative_dose_figure,
+    dose_explorer,
+    dose_rules_table,
+    glue_safety,
+    monitoring_figure,
+    monitoring_table,
+    neuropathy_dose_table,
+)

@@ -340,13 +340,19 @@ class Dataset:
                 check_source(shown, at("source"), "source", row)
                 if name == "appraisals.yaml":
                     page = self.root / row.page
-                    if not any(page.with_suffix(s).is_file() for s in (".ipynb", ".md")):
+                    # not with_suffix: a page named '1.1-slug' has a dot that is not a suffix
+                    if not any(page.with_name(page.name + s).is_file() for s in (".ipynb", ".md")):
                         errors.append(DataError(shown, at("page"), "page", f"no page '{row.page}' (.ipynb or .md) in the book"))
         for _folder, files in self.folders.items():
             for stem, (shown, doc) in files.items():
                 if doc.id != stem:
                     errors.append(DataError(shown, None, "id", f"expected the file's name '{stem}', got '{doc.id}'"))
                 _, lines = read_yaml(self.root / shown, shown)
+                check_source(shown, _line_finder(lines)(("source",)), "source", doc)  # cases/ carry a source
+                weight = getattr(doc, "weight", None)  # cases/: a row of illustrative_weights.yaml
+                if weight is not None and weight not in {r.id for r in self.rows("illustrative_weights.yaml")}:
+                    errors.append(DataError(shown, _line_finder(lines)(("weight",)), "weight",
+                                            f"no id '{weight}' in data/illustrative_weights.yaml"))
                 questions = [(("questions", i), q) for i, q in enumerate(getattr(doc, "questions", []))]
                 questions += [
                     (("stages", i, "question"), s.question)

@@ -20,6 +20,7 @@ import hashlib
 import html
 import re
 import shutil
+import zlib
 from pathlib import Path
 
 from sphinx.application import Sphinx
@@ -80,13 +81,6 @@ def copy_assets(outdir: Path) -> None:
 
 
 def on_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    if not getattr(app, "_thalbook_static_ready", False):
-        # Sphinx adds a ?v=<checksum> to a CSS/JS link only if the file is already in the output when the
-        # page is written, which in a cold build it is not (static files are copied last). Copy them before
-        # the first page, so a cold build and a rebuild write the same links (reproducible builds).
-        copy_assets(Path(app.outdir))
-        app.builder.copy_static_files()
-        app._thalbook_static_ready = True
     body = context.get("body", "")
     if page_needs_engine(body):
         app.add_js_file(f"{ASSET_DIR}/boot.js", type="module")
@@ -157,13 +151,31 @@ def mend_a11y(page: str) -> str:
     return page
 
 
+STATIC_LINK = re.compile(r'(?P<attr>(?:href|src)=")(?P<path>[^"?#]*?_static/[^"?#]+\.(?:css|js))(?:\?v=[0-9a-f]+)?"')
+
+
+def stamp_static_links(page: str, page_file: Path) -> str:
+    """Give every local CSS/JS link a ?v=<crc32 of the file> query, as Sphinx does only for files that
+    already existed in the output when the page was written (so a cold build and a rebuild differed, and
+    extension styles copied at the end went without cache-busting). Idempotent."""
+
+    def stamp(m: re.Match) -> str:
+        target = (page_file.parent / m.group("path")).resolve()
+        if not target.is_file():
+            return m.group(0)
+        crc = f"{zlib.crc32(target.read_bytes()) & 0xFFFFFFFF:08x}"
+        return f'{m.group("attr")}{m.group("path")}?v={crc}"'
+
+    return STATIC_LINK.sub(stamp, page)
+
+
 def on_finished(app: Sphinx, exception) -> None:
     if exception or app.builder.format != "html":
         return
     copy_assets(Path(app.outdir))
     for page in Path(app.outdir).rglob("*.html"):
         text = page.read_text(encoding="utf-8")
-        updated = add_csp(mend_a11y(text))
+        updated = add_csp(stamp_static_links(mend_a11y(text), page))
         if updated != text:
             page.write_text(updated, encoding="utf-8")
 

@@ -26,6 +26,7 @@ import anywidget
 import traitlets as t
 
 from .dosing import ctcae_grade
+from .part3 import percent_counts_calc
 from .stats import wilson_interval
 from .text import clean, escape, markdown
 
@@ -222,6 +223,21 @@ class Quiz(_QuestionState):
         )
 
 
+def _note_html(nt: dict) -> str:
+    """A boxed note of a stage: its label with a visible status badge, Markdown body, source."""
+    status = nt.get("status")
+    return (
+        f'<div class="tb-stage-note tb-stage-note-{_slug(status or "plain")}">'
+        f'<p class="tb-stage-note-label"><strong>{escape(nt["label"])}</strong> {_badge(status)}</p>'
+        f'{nt["body_html"]}{_meta(nt.get("source"), None)}</div>'
+    )
+
+
+def _notes_html(stage: dict, before: bool) -> str:
+    """The stage's notes placed before (``"before": true``) or after the body."""
+    return "".join(_note_html(nt) for nt in stage.get("notes", []) if bool(nt.get("before")) == before)
+
+
 class Stepper(_QuestionState):
     """spec: {id, title, stages: [{id, title, body, question?}]}"""
 
@@ -240,6 +256,14 @@ class Stepper(_QuestionState):
                 s["question"] = _prepare_question(s["question"])
             else:
                 s.pop("question", None)
+            notes = []  # optional boxed notes under the body: {label, body, source?, status?} (page 3.3 cases)
+            for nt in s.pop("notes", None) or []:
+                nt = dict(nt)
+                _md_field(nt, "body", "body_html")
+                nt["label"] = str(nt.get("label", ""))
+                notes.append(nt)
+            if notes:
+                s["notes"] = notes
             stages.append(s)
         spec["stages"] = stages
         return spec
@@ -266,7 +290,7 @@ class Stepper(_QuestionState):
             parts.append(
                 f'<li class="tb-stage" data-stage="{i}" data-sid="{escape(s["id"])}" id="{wid}-stage-{i}">'
                 f'<h4 class="tb-stage-title" tabindex="-1">Stage {i + 1} of {n}: {escape(s["title"])}</h4>'
-                f'<div class="tb-body">{s["body_html"]}</div>{q}</li>'
+                f'{_notes_html(s, True)}<div class="tb-body">{s["body_html"]}</div>{_notes_html(s, False)}{q}</li>'
             )
         parts.append("</ol>")
         parts.append('<p class="tb-score" hidden></p>')
@@ -292,11 +316,12 @@ class Lookup(ThalbookWidget):
     """
 
     KIND = "lookup"
-    STATE = ("selection", "value", "unit", "result")
+    STATE = ("selection", "value", "unit", "baseline", "result")
     _esm = bundle("lookup")
     _css = css()
     selection = t.Dict().tag(sync=True)
     value = t.Unicode("").tag(sync=True)
+    baseline = t.Unicode("").tag(sync=True)  # optional baseline value (numeric.baseline; page 4.2)
     unit = t.Unicode("").tag(sync=True)
     result = t.Dict().tag(sync=True)
 
@@ -322,7 +347,11 @@ class Lookup(ThalbookWidget):
             r = dict(r)
             r.setdefault("id", f"row-{i}")
             r["id"] = str(r["id"])
-            r["match"] = {k: str(v) for k, v in (r.get("match") or {}).items()}
+            # a match value is one value, or a list of accepted values (any of them matches)
+            r["match"] = {
+                k: [str(x) for x in v] if isinstance(v, (list, tuple)) else str(v)
+                for k, v in (r.get("match") or {}).items()
+            }
             r["tags"] = [str(x) for x in r.get("tags") or []]
             _md_field(r, "body", "body_html")
             rows.append(r)
@@ -341,7 +370,9 @@ class Lookup(ThalbookWidget):
             return None
         if "variants" in num:
             v = num["variants"].get(str(selection.get(num.get("by"), "")))
-            return v or next(iter(num["variants"].values()), None)
+            if not v and num.get("only_listed"):  # as lookup.js: no variant, no numeric input
+                return None
+            return {"baseline": num.get("baseline"), **(v or next(iter(num["variants"].values()), {}))}
         return num
 
     def render_inner(self):
@@ -375,6 +406,15 @@ class Lookup(ThalbookWidget):
                 f'<span class="tb-msg" id="{vid}-msg"></span></p>'
                 f'<p class="tb-numeric-result" hidden></p>'
             )
+            bl = num.get("baseline")
+            if bl:  # optional baseline value in the same unit (lookup.js numeric.baseline)
+                parts.append(
+                    f'<p class="tb-field tb-numeric"><label for="{vid}-baseline">{escape(bl.get("label", "Baseline"))}</label> '
+                    f'<input id="{vid}-baseline" class="tb-baseline" type="text" inputmode="decimal" autocomplete="off"'
+                    f' value="{escape(self.baseline)}" aria-describedby="{vid}-baseline-msg"> '
+                    f'<span class="tb-msg tb-baseline-msg" id="{vid}-baseline-msg"></span></p>'
+                    f'<p class="tb-baseline-result" hidden></p>'
+                )
         parts.append("</div>")
         cards = []
         for r in spec["rows"]:
@@ -410,8 +450,21 @@ def _wilson_calc(values: Mapping[str, float]) -> dict:
     return {"outputs": {"proportion": x / n, "low": low, "high": high, "fraction": counts, "count": counts}}
 
 
+def _capsules_calc(values, spec):
+    from .safety import capsules_calc  # late import: thalbook.safety builds widgets from this module
+
+    return capsules_calc(values, spec)
+
+
+_capsules_calc.wants_spec = True  # type: ignore[attr-defined]
+
+
 # name -> pure Python twin of the JS function of the same name in calculator.js CALCULATORS
-CALCULATORS: dict[str, Callable[[Mapping[str, float]], dict]] = {"wilson": _wilson_calc}
+CALCULATORS: dict[str, Callable[[Mapping[str, float]], dict]] = {
+    "wilson": _wilson_calc,
+    "percent_counts": percent_counts_calc,  # page 3.2 (thalbook.part3)
+    "capsules": _capsules_calc,  # page 4.2 (thalbook.safety; reads spec["params"])
+}
 
 _NUM = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _INT = re.compile(r"^[+-]?\d+$")
@@ -459,7 +512,9 @@ def calculate(spec: Mapping[str, Any], inputs: Mapping[str, str]) -> dict:
             values[f["name"]] = r["value"]
     if errors:
         return {"outputs": {}, "errors": errors}
-    res = CALCULATORS[spec["fn"]](values)
+    fn = CALCULATORS[spec["fn"]]
+    # a twin marked wants_spec also reads the spec (its data-driven `params`), as calculator.js passes it
+    res = fn(values, spec) if getattr(fn, "wants_spec", False) else fn(values)
     if res.get("errors"):
         return {"outputs": {}, "errors": res["errors"]}
     out = {

@@ -81,7 +81,7 @@ export function calculate(spec, inputs) {
   if (Object.keys(errors).length) return { outputs: {}, errors };
   const fn = CALCULATORS[spec.fn];
   if (!fn) return { outputs: {}, errors: { _: `Unknown calculator ${spec.fn}` } };
-  const res = fn(values);
+  const res = fn(values, spec); // a calculator may read data-driven `spec.params` (page 4.2 capsules)
   if (res.errors && Object.keys(res.errors).length) return { outputs: {}, errors: res.errors };
   const outputs = {};
   for (const o of spec.outputs || []) {
@@ -89,6 +89,121 @@ export function calculate(spec, inputs) {
   }
   return { outputs, errors: {} };
 }
+
+// ---- percentage checker (page 3.2); Python twin: thalbook.part3.percent_counts / percent_counts_calc
+export const TB_MAX_DECIMALS = 3;
+
+/** Decimals a typed percentage carries (64 -> 0, 63.5 -> 1; trailing zeros ignored); null beyond 3. */
+export function percentDecimals(p) {
+  for (let d = 0; d <= TB_MAX_DECIMALS; d++) {
+    const scale = 10 ** d;
+    if (Math.round(p * scale) / scale === p) return d;
+  }
+  return null;
+}
+
+/** Whole counts x (0..n) with |100x/n - p| within half a unit of p's last digit; null on invalid input. */
+export function percentCounts(n, p) {
+  if (typeof n !== "number" || typeof p !== "number" || !Number.isInteger(n) || !Number.isFinite(p)) return null;
+  if (n < 1 || n > 10000 || p < 0 || p > 100) return null;
+  const d = percentDecimals(p);
+  if (d === null) return null;
+  const half = 0.5 / 10 ** d;
+  const xs = [];
+  for (let x = 0; x <= n; x++) if (Math.abs((100 * x) / n - p) <= half + 1e-9) xs.push(x);
+  return xs;
+}
+
+CALCULATORS.percent_counts = function percentCountsCalc(values) {
+  const n = values.n;
+  const p = values.percent + 0; // -0 -> 0, as in the Python twin
+  const d = percentDecimals(p);
+  if (d === null) return { errors: { percent: `Give the percentage with at most ${TB_MAX_DECIMALS} decimals.` } };
+  const xs = percentCounts(n, p);
+  if (!xs) return { errors: { n: "Enter a whole number from 1 to 10000." } };
+  const shown = p.toFixed(d);
+  const k = xs.length;
+  let verdict;
+  let counts;
+  if (k === 0) {
+    verdict = `No whole number of ${n} gives ${shown}%.`;
+    counts = "none";
+  } else if (k === 1) {
+    verdict = `1 whole count of ${n} gives ${shown}%.`;
+    counts = `${xs[0]}/${n}`;
+  } else {
+    verdict = `${k} whole counts of ${n} give ${shown}%.`;
+    counts = k <= 5 ? xs.map((x) => `${x}/${n}`).join(", ") : `${xs[0]}/${n} to ${xs[k - 1]}/${n}`;
+  }
+  const lo = Math.floor((p * n) / 100);
+  const hi = Math.ceil((p * n) / 100);
+  const near = [...new Set([lo, hi])].filter((x) => x >= 0 && x <= n);
+  const nearest = near.map((x) => `${x}/${n} = ${((100 * x) / n).toFixed(d + 1)}%`).join("; ");
+  return { outputs: { verdict, counts, nearest } };
+};
+
+// ---- capsule arithmetic (page 4.2); Python twin: thalbook.safety.capsules_calc (numbers from spec.params)
+function tbNum(v) {
+  return String(Number(v));
+}
+
+/** Whole capsules every day nearest the daily dose: [[capsules a day, mg/day]], at least one capsule. */
+export function dailyCapsuleSchedules(d, cap) {
+  const ks = [...new Set([Math.floor(d / cap), Math.ceil(d / cap)])].filter((k) => k >= 1).sort((a, b) => a - b);
+  return (ks.length ? ks : [1]).map((k) => [k, k * cap]);
+}
+
+/** Alternate-day schedules nearest the daily dose: [[capsules day A, day B, average mg/day]]. */
+export function alternateCapsuleSchedules(d, cap) {
+  const x = (d * 2) / cap;
+  let lo = Math.floor(x);
+  let hi = Math.ceil(x);
+  if (lo % 2 === 0) lo -= 1;
+  if (hi % 2 === 0) hi += 1;
+  const ts = [...new Set([lo, hi])].filter((t) => t >= 1).sort((a, b) => a - b);
+  return ts.map((t) => [(t - 1) / 2, (t + 1) / 2, (t * cap) / 2]);
+}
+
+/** The band with low <= d < high (an open top band has high null): 150 mg/day is in the top band. */
+export function hazardBand(d, bands) {
+  for (const b of bands || []) if (b.low <= d && (b.high === null || b.high === undefined || d < b.high)) return b;
+  return null;
+}
+
+CALCULATORS.capsules = function capsulesCalc(values, spec) {
+  const p = (spec && spec.params) || {};
+  const w = values.weight;
+  const mgkg = values.mgkg;
+  const weeks = values.weeks;
+  if (w <= 0) return { errors: { weight: "Enter a weight above 0 kg." } };
+  if (mgkg <= 0) return { errors: { mgkg: "Enter a dose above 0 mg/kg/day." } };
+  const cap = p.capsule_mg;
+  const d = mgkg * w;
+  const daily = dailyCapsuleSchedules(d, cap).map(([k, mg]) => `${k} × ${tbNum(cap)} mg every day: ${tbNum(mg)} mg/day`).join("; ");
+  const alt = alternateCapsuleSchedules(d, cap).map(([a, b, avg]) => {
+    const first = a === 0 ? `${tbNum(cap)} mg every other day` : `${tbNum(a * cap)} mg and ${tbNum(b * cap)} mg on alternate days`;
+    return `${first}: average ${Number.isInteger(avg) ? tbNum(avg) : avg.toFixed(1)} mg/day`;
+  }).join("; ");
+  const band = hazardBand(d, p.bands);
+  let hazard;
+  if (!band) hazard = "No band.";
+  else if (band.value === 1) hazard = `${band.label}: relative hazard 1 (${p.band_note})`;
+  else hazard = `${band.label}: relative hazard ${tbNum(band.value)} against ${p.reference} (${p.band_note})`;
+  const total = (d * 7 * weeks) / 1000;
+  const ths = p.thresholds || [];
+  const passed = ths.filter((t) => total > t.low);
+  const flag = passed.length
+    ? passed.map((t) => `Past ${t.label} (${t.status}).`).join(" ")
+    : `Not past ${ths[0].label} (${ths[0].status}).`;
+  return { outputs: {
+    daily: `${d.toFixed(1)} mg/day (arithmetic, not a dose for a child with MDS)`,
+    daily_schedules: daily,
+    alternate_schedules: alt,
+    hazard,
+    cumulative: `${total.toFixed(1)} g over ${tbNum(weeks)} weeks at this daily dose`,
+    cumulative_flag: flag,
+  } };
+};
 
 function render({ model, el }) {
   const root = tbMount(el, model);

@@ -34,49 +34,75 @@ export function lookupNumeric(spec, selection) {
   if (!num) return null;
   if (num.variants) {
     const v = num.variants[String((selection || {})[num.by])];
-    return { key: num.key || "grade", ...(v || Object.values(num.variants)[0] || {}) };
+    // only_listed: a selection without a variant has no numeric input (it is hidden)
+    if (!v && num.only_listed) return null;
+    return { key: num.key || "grade", baseline: num.baseline, ...(v || Object.values(num.variants)[0] || {}) };
   }
   return { key: "grade", ...num };
 }
 
+/** Typed text in a unit -> {base, grade} or {error} (null: nothing typed). */
+function readValue(num, valueText, unitName) {
+  const s = String(valueText == null ? "" : valueText).trim();
+  const unit = (num.units || []).find((u) => u.unit === unitName) || (num.units || [])[0];
+  if (s === "") return null;
+  if (!NUM_RE.test(s)) return { error: "Enter a number, for example 1200." };
+  if (!unit) return { error: "No unit to read this value in." };
+  const v = Number(s);
+  if ((isNum(unit.min) && v < unit.min) || (isNum(unit.max) && v > unit.max)) {
+    return { error: `Enter a value from ${fmt(unit.min)} to ${fmt(unit.max)} ${unit.unit}.` };
+  }
+  const base = v * unit.to_base;
+  const g = gradeFromValue(base, num.floors, num.lln);
+  if (g === null) return { error: "This value cannot be graded." };
+  return { base, grade: g };
+}
+
 /**
- * Pure: selection + typed value + unit -> {rows: [ids], grade, category, value_base, error, most_severe}.
+ * Pure: selection + typed value + unit (+ optional baseline value in the same unit) ->
+ * {rows: [ids], grade, category, value_base, error, most_severe, baseline_grade, baseline, baseline_error}.
+ * Optional, data-driven: `numeric.baseline` = {key, min_worse}: with a graded value, the selection gets
+ * key = "none" (no baseline typed), "worse" (grade - baseline grade >= min_worse) or "not-worse";
+ * a row with `value_below` matches, once a value is entered, by value_base < value_below instead of
+ * by the numeric key. Python twin: thalbook.safety.lookup_compute.
  */
-export function lookupCompute(spec, selection, valueText, unitName) {
+export function lookupCompute(spec, selection, valueText, unitName, baselineText) {
   const sel = { ...(selection || {}) };
   const out = { rows: [], grade: null, category: null, value_base: null, error: null, most_severe: null };
   const num = lookupNumeric(spec, sel);
   if (num) {
-    const s = String(valueText == null ? "" : valueText).trim();
-    const unit = (num.units || []).find((u) => u.unit === unitName) || (num.units || [])[0];
-    if (s === "") {
-      out.error = null;
-    } else if (!NUM_RE.test(s)) {
-      out.error = "Enter a number, for example 1200.";
-    } else if (!unit) {
-      out.error = "No unit to read this value in.";
-    } else {
-      const v = Number(s);
-      if ((isNum(unit.min) && v < unit.min) || (isNum(unit.max) && v > unit.max)) {
-        out.error = `Enter a value from ${fmt(unit.min)} to ${fmt(unit.max)} ${unit.unit}.`;
-      } else {
-        const base = v * unit.to_base;
-        const g = gradeFromValue(base, num.floors, num.lln);
-        if (g === null) out.error = "This value cannot be graded.";
-        else {
-          out.grade = g;
-          out.value_base = base;
-          const cats = num.categories;
-          out.category = Array.isArray(cats) && cats[g] != null ? String(cats[g]) : `Grade ${g}`;
-          sel[num.key] = String(g);
-        }
+    const r = readValue(num, valueText, unitName);
+    if (r && r.error) out.error = r.error;
+    else if (r) {
+      out.grade = r.grade;
+      out.value_base = r.base;
+      const cats = num.categories;
+      out.category = Array.isArray(cats) && cats[r.grade] != null ? String(cats[r.grade]) : `Grade ${r.grade}`;
+      sel[num.key] = String(r.grade);
+    }
+    const bl = num.baseline;
+    if (bl && bl.key) {
+      out.baseline_grade = null;
+      out.baseline = "none";
+      out.baseline_error = null;
+      const b = out.grade === null ? null : readValue(num, baselineText, unitName);
+      if (b && b.error) out.baseline_error = b.error;
+      else if (b) {
+        out.baseline_grade = b.grade;
+        out.baseline = out.grade - b.grade >= (isNum(bl.min_worse) ? bl.min_worse : 1) ? "worse" : "not-worse";
       }
+      sel[bl.key] = out.baseline;
     }
   }
   let best = null;
   for (const row of spec.rows || []) {
-    const m = row.match || {};
-    const ok = Object.keys(m).every((k) => Object.prototype.hasOwnProperty.call(sel, k) && String(sel[k]) === String(m[k]));
+    const byValue = num && isNum(row.value_below) && out.value_base !== null;
+    if (byValue && !(out.value_base < row.value_below)) continue;
+    const m = { ...(row.match || {}) };
+    if (byValue) delete m[num.key];
+    // a match value is one value or a list of accepted values (any of them matches)
+    const ok = Object.keys(m).every((k) => Object.prototype.hasOwnProperty.call(sel, k)
+      && (Array.isArray(m[k]) ? m[k].map(String).includes(String(sel[k])) : String(sel[k]) === String(m[k])));
     if (!ok) continue;
     out.rows.push(row.id);
     if (isNum(row.severity) && (best === null || row.severity > best.severity)) best = row;
@@ -94,6 +120,10 @@ function render({ model, el }) {
   const msg = tbQ(root, ".tb-msg");
   const numLabel = tbQ(root, ".tb-numeric-label");
   const resultEl = tbQ(root, ".tb-numeric-result");
+  const numFields = tbQA(root, ".tb-numeric");
+  const blInput = tbQ(root, ".tb-baseline");
+  const blMsg = tbQ(root, ".tb-baseline-msg");
+  const blResult = tbQ(root, ".tb-baseline-result");
   const cards = tbQA(root, ".tb-card");
   const empty = tbQ(root, ".tb-empty");
   let lastUnits = null;
@@ -131,7 +161,23 @@ function render({ model, el }) {
     if (input && input !== document.activeElement && input.value !== (model.get("value") || "")) {
       input.value = model.get("value") || "";
     }
-    const r = lookupCompute(spec, selection, model.get("value"), model.get("unit"));
+    for (const f of numFields) tbShow(f, !!num);
+    if (blInput && blInput !== document.activeElement && blInput.value !== (model.get("baseline") || "")) {
+      blInput.value = model.get("baseline") || "";
+    }
+    const r = lookupCompute(spec, selection, model.get("value"), model.get("unit"), model.get("baseline"));
+    if (blInput) {
+      tbText(blMsg, r.baseline_error || "");
+      if (r.baseline_error) blInput.setAttribute("aria-invalid", "true");
+      else blInput.removeAttribute("aria-invalid");
+    }
+    if (blResult) {
+      const texts = (num && num.baseline && num.baseline.texts) || {};
+      const text = r.baseline === undefined || r.grade === null ? ""
+        : (r.baseline_grade === null ? "" : `Baseline grade ${r.baseline_grade}. `) + (texts[r.baseline] || "");
+      tbText(blResult, text);
+      tbShow(blResult, text !== "");
+    }
     if (input) {
       tbText(msg, r.error || "");
       if (r.error) input.setAttribute("aria-invalid", "true");
@@ -152,8 +198,9 @@ function render({ model, el }) {
     }
     tbShow(empty, matched.size === 0);
     const result = { rows: r.rows, grade: r.grade, category: r.category, value_base: r.value_base, error: r.error, most_severe: r.most_severe };
+    if (r.baseline !== undefined) Object.assign(result, { baseline: r.baseline, baseline_grade: r.baseline_grade, baseline_error: r.baseline_error });
     if (JSON.stringify(result) !== JSON.stringify(model.get("result") || {})) tbSave(model, { result });
-    const say = r.error ? r.error
+    const say = r.error ? r.error : r.baseline_error ? r.baseline_error
       : `${r.grade !== null ? r.category + ". " : ""}${matched.size} matching ${matched.size === 1 ? "entry" : "entries"}.`;
     if (say !== lastAnnounce) { lastAnnounce = say; tbAnnounce(root, say); }
   }
@@ -164,12 +211,14 @@ function render({ model, el }) {
   };
   const onInput = () => tbSave(model, { value: input.value });
   const onUnit = () => tbSave(model, { unit: unitSel.value });
+  const onBaseline = () => tbSave(model, { baseline: blInput.value });
+  if (blInput) blInput.addEventListener("input", onBaseline);
   for (const s of selects) s.addEventListener("change", onSelect);
   if (input) input.addEventListener("input", onInput);
   if (unitSel) unitSel.addEventListener("change", onUnit);
 
   const schedule = tbScheduler(update);
-  const stop = tbListen(model, ["selection", "value", "unit"], schedule);
+  const stop = tbListen(model, ["selection", "value", "unit", "baseline"], schedule);
   // seed the selection from the selects when the kernel sent none
   if (!Object.keys(model.get("selection") || {}).length && selects.length) {
     tbSave(model, { selection: Object.fromEntries(selects.map((s) => [s.dataset.name, s.value])) });
@@ -181,6 +230,7 @@ function render({ model, el }) {
     for (const s of selects) s.removeEventListener("change", onSelect);
     if (input) input.removeEventListener("input", onInput);
     if (unitSel) unitSel.removeEventListener("change", onUnit);
+    if (blInput) blInput.removeEventListener("input", onBaseline);
   };
 }
 

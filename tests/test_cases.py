@@ -1,0 +1,274 @@
+"""Page 3.3 (thalbook.cases): the mg/kg arithmetic, the case files, their validation and the case steppers
+driven from Python.
+
+Expected values are hand calculations (written out next to each) or come from the data files read here
+with yaml, never from the code under test. The last test builds a small copy of the book with a fixture
+case file added and finds it on the built page (marked `build`).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+import thalbook as tb
+from thalbook.cases import NOTICE, capsule_schedules, case_ids, case_spec, fmt, mg_per_kg
+from thalbook.data import dataset, load_dir
+from thalbook.errors import DataError, DataErrors
+from thalbook.schemas import CASE_KINDS
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+CASE_FILES = sorted((DATA / "cases").glob("*.yaml"))
+
+
+def load(p: Path) -> dict:
+    return yaml.safe_load(p.read_text(encoding="utf-8"))
+
+
+CASES = {p.stem: load(p) for p in CASE_FILES}
+WEIGHTS = {w["id"]: w for w in load(DATA / "illustrative_weights.yaml")}
+
+
+# ------------------------------------------------------------------ pure arithmetic, by hand
+def test_mg_per_kg_by_hand():
+    # 50 / 32.1 = 1.55763..., shown 1.56 (safety.md: "50 mg/day for a 32 kg child is about 1.6 mg/kg/day")
+    assert mg_per_kg(50, 32.1) == pytest.approx(1.557632, abs=1e-6)
+    assert fmt(mg_per_kg(50, 32.1)) == "1.56"
+    # 50 / 20.3 = 2.46305...; 50 / 51.2 = 0.97656...
+    assert fmt(mg_per_kg(50, 20.3)) == "2.46"
+    assert fmt(mg_per_kg(50, 51.2)) == "0.98"
+
+
+@pytest.mark.parametrize("dose, weight", [(0, 30), (50, 0), (-50, 30), (50, -1), (math.nan, 30), (50, math.inf)])
+def test_mg_per_kg_refuses_impossible_input(dose, weight):
+    with pytest.raises(ValueError):
+        mg_per_kg(dose, weight)
+
+
+def test_capsule_schedules_by_hand():
+    rows = capsule_schedules(32.1, 50)
+    # per 14 days: 7, 10, 14 capsules of 50 mg -> 350/14 = 25, 500/14 = 35.714..., 700/14 = 50 mg/day
+    assert [r["capsules_per_14_days"] for r in rows] == [7, 10, 14]
+    assert [r["mg_per_day"] for r in rows] == pytest.approx([25.0, 35.714286, 50.0], abs=1e-6)
+    # 25/32.1 = 0.77882, 35.714286/32.1 = 1.11259, 50/32.1 = 1.55763
+    assert [r["mg_per_kg_per_day"] for r in rows] == pytest.approx([0.77882, 1.11259, 1.55763], abs=1e-5)
+    assert [fmt(r["mg_per_kg_per_day"]) for r in rows] == ["0.78", "1.11", "1.56"]
+
+
+@pytest.mark.parametrize("x, places, shown", [(1.555, 2, "1.56"), (25.0, 2, "25"), (35.714286, 2, "35.71"), (32.1, 1, "32.1"), (0.125, 2, "0.13")])
+def test_fmt_rounds_half_up(x, places, shown):
+    assert fmt(x, places) == shown
+
+
+# ------------------------------------------------------------------ the case files
+def test_three_review_cases_in_file_order():
+    assert [p.stem for p in CASE_FILES][:3] == ["case-1", "case-2", "case-3"]
+    assert case_ids() == [p.stem for p in CASE_FILES]
+    # what the review states (section 3.3): ages 10, 6, 14; only case 1 states a dose, 50 mg/day
+    assert [(CASES[c]["age_years"], CASES[c]["sex"]) for c in ("case-1", "case-2", "case-3")] == [(10, "boy"), (6, "girl"), (14, "boy")]
+    assert CASES["case-1"]["dose_mg_per_day"] == 50
+    assert "dose_mg_per_day" not in CASES["case-2"] and "dose_mg_per_day" not in CASES["case-3"]
+
+
+def test_weights_are_the_cdc_values_of_the_evidence_notes_and_not_verified():
+    # safety.md: boy 10 years 32.1 kg; girl 6 years 20.3 kg; boy 14 years 51.2 kg (not verified, secondary)
+    got = {(w["sex"], w["age_years"]): w["weight_kg"] for w in WEIGHTS.values()}
+    assert got == {("boy", 10): 32.1, ("girl", 6): 20.3, ("boy", 14): 51.2}
+    assert {w["status"] for w in WEIGHTS.values()} == {"not verified"}
+
+
+@pytest.mark.parametrize("ident", sorted(CASES))
+def test_stages_in_order_and_review_choice_never_scored_right(ident):
+    case = CASES[ident]
+    kinds = [s["kind"] for s in case["stages"]]
+    assert sorted(dict.fromkeys(kinds), key=kinds.index) == list(CASE_KINDS)
+    decision = next(s for s in case["stages"] if s["kind"] == "treatment decision")
+    opts = decision["question"]["options"]
+    review_choice = [o for o in opts if "(the review's choice)" in o["text"]]
+    assert len(review_choice) == 1 and not review_choice[0].get("correct")
+    assert 3 <= len(opts) <= 5 and all(o["feedback"].strip() for o in opts)
+    # the decision's right answer rests on the risk-group row of facts.md, which is not verified
+    assert decision["question"]["source"] == "locatelli2018how" and decision["question"]["status"] == "not verified"
+
+
+def test_case3_appraisal_says_remission_after_hsct_is_not_thalidomide():
+    appraisal = next(s for s in CASES["case-3"]["stages"] if s["kind"] == "appraisal")
+    assert "cannot be credited to thalidomide" in appraisal["body"]
+
+
+# ------------------------------------------------------------------ the steppers (twin and traits)
+def test_case1_stepper_twin_marks_illustrative_and_attributes_the_review():
+    w = tb.case_stepper("case-1")
+    assert w.kind == "stepper" and w.dom_id == "tbw-stepper-case-1"
+    assert len(w.spec["stages"]) == len(CASE_KINDS)
+    html = w.html
+    # stage 1: the review's statement, attributed, and the details added for teaching with a visible badge
+    first = html.split('data-stage="1"')[0]
+    assert "What the review states (section 3.3)" in first and 'data-status="not found"' in first
+    assert '<div class="tb-stage-note tb-stage-note-illustrative">' in first and ">illustrative</span>" in first
+    assert "Tiredness and pallor" in first
+    # the dose stage: 50 / 32.1 = 1.56 mg/kg/day, the weight marked illustrative, no paediatric dose, the notice
+    dose = html.split('data-sid="dose"')[1].split('data-sid="course"')[0]
+    assert "50 mg/day ÷ 32.1 kg = <strong>1.56 mg/kg/day</strong>" in dose
+    assert "Weight 32.1 kg: the 50th percentile for a boy of 10 years" in dose
+    assert "No paediatric dose of thalidomide for MDS exists" in dose
+    assert "Teaching material, not a prescribing guide." in dose
+    assert "one capsule on alternate days: on average 25 mg/day, 0.78 mg/kg/day" in dose
+    assert "4-safety" not in html  # no link to the part 4 explorer (that page does not exist yet)
+
+
+@pytest.mark.parametrize("ident, weight, expected", [("case-2", 20.3, "2.46"), ("case-3", 51.2, "0.98")])
+def test_cases_without_a_dose_use_an_assumed_capsule_marked_illustrative(ident, weight, expected):
+    spec = tb.case_stepper(ident).spec
+    dose = next(s for s in spec["stages"] if s["id"] == "dose")
+    notes = {n["label"]: n for n in dose["notes"]}
+    assumed = notes["Arithmetic on an assumed dose"]
+    assert assumed["status"] == "illustrative"
+    assert f"50 mg/day ÷ {weight} kg = <strong>{expected} mg/kg/day</strong>" in assumed["body_html"]
+    assert "states no dose" in assumed["body_html"]
+
+
+def test_case_spec_is_pure_and_keeps_the_notice():
+    ds = dataset()
+    spec = case_spec(ds.item("cases", "case-1"), ds.by_id("illustrative_weights.yaml", "boy-10y-p50"),
+                     ds.by_id("facts.yaml", "capsule-smallest"), "5–7 hours (not verified)")
+    dose = next(s for s in spec["stages"] if s["id"] == "dose")
+    assert dose["body"].endswith(NOTICE)
+    assert [n["status"] for n in dose["notes"]] == ["not found", "illustrative", "derived", "derived"]
+
+
+def test_case_stepped_from_python():
+    """Live: the same traits the browser sets (stage, answers) set from the kernel."""
+    w = tb.case_stepper("case-1")
+    stages = CASES["case-1"]["stages"]
+    assert w.stage == 0 and w.answers == {} and w.score == 0
+    decision_index = next(i for i, s in enumerate(stages) if s["kind"] == "treatment decision")
+    w.stage = decision_index
+    q = stages[decision_index]["question"]
+    right = next(i for i, o in enumerate(q["options"]) if o.get("correct"))
+    review = next(i for i, o in enumerate(q["options"]) if "(the review's choice)" in o["text"])
+    w.answers = {q["id"]: review}
+    w.scored = {q["id"]: False}
+    assert w.stage == 2 and w.answers == {"case1-decision": review}
+    assert w.spec["stages"][w.stage]["question"]["options"][review]["correct"] is False
+    assert w.spec["stages"][w.stage]["question"]["options"][right]["correct"] is True
+    w.answers = {**w.answers, q["id"]: right}
+    w.stage = len(stages) - 1
+    assert w.state()["stage"] == 6 and w.state()["answers"] == {"case1-decision": right}
+    assert w.state()["spec"]["stages"][6]["title"] == "Appraisal"
+    p = tb.case_stepper("case-3", presenter=True)
+    assert p.presenter is True and p.dom_id == "tbw-stepper-case-3"
+
+
+def test_cases_page_displays_one_stepper_per_file(monkeypatch):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda w: shown.append(w))
+    assert tb.cases_page() is None
+    assert [w.spec["id"] for w in shown] == [p.stem for p in CASE_FILES]
+
+
+def test_cases_table_lists_every_case_with_status():
+    html = tb.cases_table().data
+    for c in CASES.values():
+        assert c["title"] in html.replace("&#x27;", "'")
+    assert html.count(">not found</span>") == len(CASES)
+    assert "50 mg/day" in html and html.count("not stated") == 2
+
+
+# ------------------------------------------------------------------ validation: file and field named
+@pytest.fixture
+def book(tmp_path: Path) -> Path:
+    shutil.copytree(DATA, tmp_path / "data")
+    shutil.copytree(ROOT / "chapters", tmp_path / "chapters")
+    (tmp_path / "_config.yml").write_text("title: fixture\n")
+    return tmp_path
+
+
+def errors_of(root: Path) -> list[str]:
+    with pytest.raises((DataError, DataErrors)) as info:
+        load_dir(root)
+    exc = info.value
+    return [str(e) for e in (exc.errors if isinstance(exc, DataErrors) else [exc])]
+
+
+def line_of(text: str, pattern: str) -> int:
+    return next(i + 1 for i, line in enumerate(text.splitlines()) if re.search(pattern, line))
+
+
+def test_malformed_case_kind_names_file_line_and_field(book: Path):
+    path = book / "data/cases/case-2.yaml"
+    text = path.read_text().replace("    kind: outcome\n", "    kind: verdict\n")
+    path.write_text(text)
+    line = line_of(text, r"^    kind: verdict$")
+    stage = [s["kind"] for s in CASES["case-2"]["stages"]].index("outcome")
+    msgs = errors_of(book)
+    assert any(m.startswith(f"data/cases/case-2.yaml, line {line}, column 'stages[{stage}].kind': expected one of") for m in msgs), msgs
+
+
+def test_case_stages_out_of_order_are_refused(book: Path):
+    path = book / "data/cases/case-3.yaml"
+    text = path.read_text().replace("    kind: work-up\n", "    kind: appraisal\n")
+    path.write_text(text)
+    msgs = errors_of(book)
+    assert any(m.startswith("data/cases/case-3.yaml") and "'stages'" in m and "first met in this order" in m for m in msgs), msgs
+
+
+def test_case_with_unknown_weight_is_named(book: Path):
+    path = book / "data/cases/case-1.yaml"
+    text = path.read_text().replace("weight: boy-10y-p50", "weight: boy-99y")
+    path.write_text(text)
+    line = line_of(text, r"^weight: boy-99y$")
+    assert f"data/cases/case-1.yaml, line {line}, column 'weight': no id 'boy-99y' in data/illustrative_weights.yaml" in errors_of(book)
+
+
+def test_case_with_unknown_source_is_named(book: Path):
+    path = book / "data/cases/case-1.yaml"
+    text = path.read_text().replace("source: ma_thalidomide_mds_children", "source: nosuch2099", 1)
+    path.write_text(text)
+    line = line_of(text, r"^source: nosuch2099$")
+    assert any(m.startswith(f"data/cases/case-1.yaml, line {line}, column 'source': unknown source key 'nosuch2099'") for m in errors_of(book))
+
+
+# ------------------------------------------------------------------ a dropped-in case appears on the page
+IGNORED = {"_build", ".venv", "node_modules", ".git", "live", ".pytest_cache", "__pycache__", ".ipynb_checkpoints"}
+SMALL_TOC = """format: jb-book
+root: chapters/3-clinical-efficacy/3.3-case-vignettes
+chapters:
+  - file: chapters/back/glossary
+"""
+
+
+@pytest.mark.build
+def test_a_new_case_file_appears_on_the_built_page(tmp_path: Path):
+    """Copy the book, add a valid fixture case, build only page 3.3 (and the glossary its terms link to)."""
+    root = tmp_path / "book"
+    shutil.copytree(ROOT, root, ignore=lambda d, names: [n for n in names if n in IGNORED])
+    (root / ".venv").symlink_to(ROOT / ".venv")
+    fixture = load(DATA / "cases/case-2.yaml")
+    fixture["id"] = "case-9-fixture"
+    fixture["title"] = "Fixture case: added by a test"
+    (root / "data/cases/case-9-fixture.yaml").write_text(yaml.safe_dump(fixture, allow_unicode=True, sort_keys=False))
+    (root / "_toc.yml").write_text(SMALL_TOC)
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    py = str(ROOT / ".venv/bin/python")
+    subprocess.run([py, "-m", "thalbook.validate"], cwd=root, env=env, check=True, capture_output=True, timeout=120)
+    result = subprocess.run(
+        [str(ROOT / ".venv/bin/jupyter-book"), "build", ".", "--builder", "html", "--keep-going"],
+        cwd=root, env=env, capture_output=True, text=True, timeout=900, check=False,
+    )
+    page = root / "_build/html/chapters/3-clinical-efficacy/3.3-case-vignettes.html"
+    assert page.is_file(), result.stdout[-3000:] + result.stderr[-3000:]
+    html = page.read_text(encoding="utf-8")
+    ids = re.findall(r'class="thalbook-widget" data-kind="stepper" id="(tbw-stepper-[^"]+)"', html)
+    assert ids == ["tbw-stepper-case-1", "tbw-stepper-case-2", "tbw-stepper-case-3", "tbw-stepper-case-9-fixture"]
+    assert "Fixture case: added by a test" in html

@@ -1,0 +1,399 @@
+"""Part 4 (thalbook.safety): unit conversion, grading, the baseline rule, the decision table, capsule
+arithmetic and the illustrative course; Python/JS parity under node; the widgets driven from Python.
+
+Expected values come from hand arithmetic written next to each case, from CTCAE v5.0 and the teaching
+decision table in the evidence note (safety.md), never from the code's own output.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from thalbook import safety as s
+from thalbook.data import dataset
+from thalbook.widgets import Calculator, Lookup, calculate
+
+STATIC = Path(__file__).resolve().parents[1] / "thalbook" / "static"
+NODE = shutil.which("node") or "/usr/bin/node"
+RULES = dataset().rows("dose_rules.yaml")
+TOXICITIES = sorted({r.toxicity for r in RULES})
+COUNT_TOX = {"neutropenia": "anc", "thrombocytopenia": "platelets", "anaemia": "haemoglobin"}
+UNITS = {"anc": ("/mm³", "×10⁹/L"), "platelets": ("/mm³", "×10⁹/L"), "haemoglobin": ("g/dL", "g/L")}
+
+
+# --------------------------------------------------------------------------- units and grades
+@pytest.mark.parametrize(
+    ("test", "value", "unit", "grade"),
+    [
+        # CTCAE v5.0: ANC grade 2 is < 1500 - 1000, grade 3 < 1000 - 500 (/mm³); 1.0 x10⁹/L = 1000 /mm³
+        ("anc", "1000", "/mm³", 2),
+        ("anc", "999", "/mm³", 3),
+        ("anc", "1.0", "×10⁹/L", 2),
+        ("anc", "1", "×10⁹/L", 2),
+        ("anc", "0.999", "×10⁹/L", 3),
+        ("anc", "500", "/mm³", 3),
+        ("anc", "499", "/mm³", 4),
+        ("anc", "0.499", "×10⁹/L", 4),
+        # platelets grade 2 is < 75,000 - 50,000, grade 3 < 50,000 - 25,000
+        ("platelets", "50000", "/mm³", 2),
+        ("platelets", "49999", "/mm³", 3),
+        ("platelets", "50", "×10⁹/L", 2),
+        ("platelets", "49.999", "×10⁹/L", 3),
+        ("platelets", "25000", "/mm³", 3),
+        ("platelets", "24.999", "×10⁹/L", 4),
+        # haemoglobin: grade 2 < 10.0 - 8.0 g/dL, grade 3 < 8.0; 10 g/dL = 100 g/L
+        ("haemoglobin", "10", "g/dL", 1),
+        ("haemoglobin", "9.9", "g/dL", 2),
+        ("haemoglobin", "100", "g/L", 1),
+        ("haemoglobin", "99", "g/L", 2),
+        ("haemoglobin", "79", "g/L", 3),
+    ],
+)
+def test_ctcae_boundaries_in_both_units(test, value, unit, grade):
+    assert s.grade_lab(test, value, unit) == grade
+
+
+@pytest.mark.parametrize(
+    ("test", "value", "unit", "message"),
+    [
+        ("anc", "200", "×10⁹/L", "Enter a value from 0 to 100 ×10⁹/L."),  # 200 x10⁹/L is impossible
+        ("anc", "-1", "/mm³", "Enter a value from 0 to 100000 /mm³."),
+        ("platelets", "3000", "×10⁹/L", "Enter a value from 0 to 2000 ×10⁹/L."),
+        ("haemoglobin", "95", "g/dL", "Enter a value from 0 to 25 g/dL."),  # 95 is g/L typed as g/dL
+        ("anc", "abc", "/mm³", "Enter a number, for example 1200."),
+    ],
+)
+def test_impossible_values_are_refused_with_a_message(test, value, unit, message):
+    with pytest.raises(ValueError, match=message.replace(".", r"\.")):
+        s.grade_lab(test, value, unit)
+
+
+def test_unit_conversion():
+    assert s.to_base(1.0, 1000) == 1000  # 1.0 x10⁹/L = 1000 /mm³
+    assert s.to_base(100, 0.1) == pytest.approx(10)  # 100 g/L = 10 g/dL
+
+
+@settings(max_examples=300, deadline=None)
+@given(test=st.sampled_from(["anc", "platelets", "haemoglobin"]), a=st.floats(0, 1), b=st.floats(0, 1))
+def test_a_lower_count_never_gives_a_lower_grade(test, a, b):
+    var = s.lab_variant(test)
+    unit = var["units"][0]
+    lo, hi = sorted((a * unit["max"], b * unit["max"]))
+    assert s.grade_lab(test, repr(lo), unit["unit"]) >= s.grade_lab(test, repr(hi), unit["unit"])
+
+
+def test_baseline_rule():
+    assert s.baseline_verdict(3, None) == "none"
+    assert s.baseline_verdict(3, 3) == "not-worse"  # same grade as before the first dose
+    assert s.baseline_verdict(2, 3) == "not-worse"  # better
+    assert s.baseline_verdict(4, 3) == "worse"  # worse by one
+    assert s.baseline_verdict(4, 2, min_worse=2) == "worse"
+
+
+# --------------------------------------------------------------------------- the decision table
+@pytest.mark.parametrize("tox", TOXICITIES)
+@pytest.mark.parametrize("grade", [1, 2, 3, 4])
+@pytest.mark.parametrize("baseline", ["none", "worse", "not-worse"])
+def test_every_toxicity_grade_cell_answers(tox, grade, baseline):
+    rules = s.matching_rules(tox, grade, baseline=baseline)
+    assert rules, f"{tox} grade {grade}: no rule and no 'no rule' row"
+    for r in rules:
+        assert r.no_rule or r.origin, r.id  # every rule shows its origin tags
+
+
+@settings(max_examples=200, deadline=None)
+@given(tox=st.sampled_from(TOXICITIES), g1=st.integers(1, 4), g2=st.integers(1, 4),
+       baseline=st.sampled_from(["none", "worse", "not-worse"]))
+def test_a_higher_grade_never_gives_a_lower_severity(tox, g1, g2, baseline):
+    lo, hi = sorted((g1, g2))
+    a = s.action_severity(tox, lo, baseline=baseline)
+    b = s.action_severity(tox, hi, baseline=baseline)
+    assert (a or 0) <= (b if b is not None else 4) or b is None and tox == "rash"
+
+
+@settings(max_examples=300, deadline=None)
+@given(tox=st.sampled_from(sorted(COUNT_TOX)), a=st.floats(0, 1), b=st.floats(0, 1), base=st.floats(0, 1))
+def test_a_lower_count_never_gives_a_lower_severity_with_a_fixed_baseline(tox, a, b, base):
+    test = COUNT_TOX[tox]
+    unit = s.lab_variant(test)["units"][0]
+    lo, hi = sorted((a * unit["max"], b * unit["max"]))
+    bg = s.grade_lab(test, repr(base * unit["max"]), unit["unit"])
+
+    def severity(v):
+        g = s.grade_lab(test, repr(v), unit["unit"])
+        if g == 0:
+            return -1  # grade 0: no rule needed
+        return s.action_severity(tox, g, v * unit["to_base"], s.baseline_verdict(g, bg))
+
+    assert severity(lo) >= severity(hi)
+
+
+def test_rules_by_hand_from_the_table():
+    ids = lambda rules: [r.id for r in rules]  # noqa: E731
+    # neuropathy grade 2: the label row (stop, 4) and the protocol row (interrupt, 3) both match
+    g2 = s.matching_rules("peripheral-neuropathy", 2)
+    assert ids(g2) == ["neuropathy-g2-label", "neuropathy-g2-protocol"]
+    assert s.most_severe(g2).id == "neuropathy-g2-label" and s.most_severe(g2).severity == 4
+    # ANC 600 /mm³ is grade 3 and below the label's 750: both the L and the X rows, severity 3
+    assert ids(s.matching_rules("neutropenia", 3, 600)) == ["neutropenia-label-750", "neutropenia-g3"]
+    # ANC 800 is grade 3 but not below 750: only the X row
+    assert ids(s.matching_rules("neutropenia", 3, 800)) == ["neutropenia-g3"]
+    # at baseline grade: only the baseline row, severity 0
+    assert ids(s.matching_rules("neutropenia", 3, 600, "not-worse")) == ["neutropenia-baseline"]
+    # rash grade 4: an explicit no-rule row, no severity
+    r4 = s.matching_rules("rash", 4)
+    assert ids(r4) == ["rash-g4-no-rule"] and s.most_severe(r4) is None
+    assert s.action_severity("sjs-ten", 1) == 4 and s.action_severity("anaemia", 4) == 0
+
+
+def test_label_rows_are_not_verified_and_teaching_rows_illustrative():
+    for r in RULES:
+        if "L" in r.origin:
+            assert (r.source, r.status, r.basis) == ("thalomid2023pi", "not verified", "secondary"), r.id
+        elif not r.no_rule:
+            assert r.status == "illustrative", r.id
+    per_tox = {}
+    for r in RULES:
+        per_tox.setdefault(r.toxicity, set()).add(r.lab_test)
+    assert all(len(v) == 1 for v in per_tox.values())
+
+
+# --------------------------------------------------------------------------- the explorer spec (Python twin)
+SPEC = s.dose_explorer_spec()
+
+
+def test_explorer_spec_by_hand():
+    lc = s.lookup_compute
+    r = lc(SPEC, {"toxicity": "neutropenia", "grade": "1"}, "999", "/mm³")  # grade 3, not below 750
+    assert (r["grade"], r["baseline"], r["rows"]) == (3, "none", ["neutropenia-g3"])
+    r = lc(SPEC, {"toxicity": "neutropenia", "grade": "1"}, "0.749", "×10⁹/L")  # 749 /mm³: below 750 too
+    assert (r["grade"], r["rows"]) == (3, ["neutropenia-label-750", "neutropenia-g3"])
+    r = lc(SPEC, {"toxicity": "neutropenia", "grade": "1"}, "600", "/mm³", "800")  # 3 vs baseline 3
+    assert (r["grade"], r["baseline_grade"], r["baseline"], r["rows"]) == (3, 3, "not-worse", ["neutropenia-baseline"])
+    r = lc(SPEC, {"toxicity": "neutropenia", "grade": "1"}, "0.4", "×10⁹/L", "0.8")  # 4 vs baseline 3
+    assert (r["grade"], r["baseline"], r["most_severe"]) == (4, "worse", "neutropenia-label-750")
+    assert r["rows"] == ["neutropenia-label-750", "neutropenia-g4"]
+    r = lc(SPEC, {"toxicity": "thrombocytopenia", "grade": "1"}, "49999", "/mm³")
+    assert r["grade"] == 3 and r["rows"] == ["thrombocytopenia-g3"]
+    r = lc(SPEC, {"toxicity": "neutropenia", "grade": "2"}, "200", "×10⁹/L", "")
+    assert r["error"] == "Enter a value from 0 to 100 ×10⁹/L." and r["grade"] is None
+    assert r["rows"] == ["neutropenia-g1-2"]  # falls back to the chosen grade
+    r = lc(SPEC, {"toxicity": "neutropenia", "grade": "2"}, "600", "/mm³", "abc")
+    assert r["baseline_error"] == "Enter a number, for example 1200." and r["baseline"] == "none"
+    r = lc(SPEC, {"toxicity": "peripheral-neuropathy", "grade": "2"}, "600", "/mm³")
+    assert r["grade"] is None and r["most_severe"] == "neuropathy-g2-label"  # no numeric input here
+    r = lc(SPEC, {"toxicity": "neutropenia", "grade": "4"}, "2000", "/mm³")
+    assert r["grade"] == 0 and r["rows"] == []  # at or above the LLN: the empty text
+
+
+def _node(script: str, payload):
+    prelude = "let raw = ''; for await (const c of process.stdin) raw += c;\nconst input = JSON.parse(raw);\n"
+    imports = (f"import * as calc from '{(STATIC / 'calculator.js').as_uri()}';\n"
+               f"import * as lookup from '{(STATIC / 'lookup.js').as_uri()}';\n")
+    r = subprocess.run([NODE, "--input-type=module", "-e", imports + prelude + script], input=json.dumps(payload),
+                       capture_output=True, text=True, timeout=120, check=False)
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout)
+
+
+def _lookup_grid():
+    cases = []
+    values = {
+        "/mm³": ["", "abc", "-1", "0", "499", "500", "749", "750", "999", "1000", "1499", "1500", "24999", "25000",
+                 "49999", "50000", "74999", "75000", "149999", "150000", "100001", "2000001"],
+        "×10⁹/L": ["0.499", "0.5", "0.749", "0.75", "0.999", "1", "1.0", "1.5", "49.999", "50", "75", "101", "150", "2001"],
+        "g/dL": ["7.9", "8", "9.9", "10", "11.4", "11.5", "26"],
+        "g/L": ["79", "80", "99", "100", "115", "251"],
+    }
+    baselines = ["", "800", "0.8", "40000", "40", "9", "90", "abc", "-5"]
+    for tox, _label, test in s.toxicities():
+        for grade in ["1", "2", "3", "4"]:
+            units = UNITS.get(test, ("/mm³",))
+            for unit in units:
+                for v in values[unit] if test else ["", "600"]:
+                    for b in baselines if test else [""]:
+                        cases.append([{"toxicity": tox, "grade": grade}, v, unit, b])
+    return cases
+
+
+def test_lookup_parity_on_a_grid():
+    cases = _lookup_grid()
+    out = _node(f"const spec = {json.dumps(SPEC)};\n"
+                "console.log(JSON.stringify(input.map(([sel, v, u, b]) => lookup.lookupCompute(spec, sel, v, u, b))));",
+                cases)
+    assert len(out) == len(cases) > 1000
+    for case, js in zip(cases, out):
+        py = s.lookup_compute(SPEC, *case)
+        assert js == py, case
+
+
+def test_lookup_without_baseline_option_is_unchanged():
+    """The ctcae explorer has no numeric.baseline: no baseline keys, same answers as before."""
+    from thalbook.book import ctcae_spec
+
+    spec = Lookup(ctcae_spec()).spec
+    cases = [[{"test": t}, v, u] for t in ("anc", "platelets") for v in ("999", "1000", "0.999", "abc", "") for u in ("/mm³", "×10⁹/L")]
+    out = _node(f"const spec = {json.dumps(spec)};\n"
+                "console.log(JSON.stringify(input.map(([sel, v, u]) => lookup.lookupCompute(spec, sel, v, u))));", cases)
+    for case, js in zip(cases, out):
+        assert "baseline" not in js
+        assert js == s.lookup_compute(spec, *case), case
+
+
+# --------------------------------------------------------------------------- capsule arithmetic
+CAPS = Calculator(s.capsule_spec()).spec
+
+
+def calc(weight, mgkg, weeks):
+    return calculate(CAPS, {"weight": weight, "mgkg": mgkg, "weeks": weeks})
+
+
+def test_capsules_by_hand():
+    # 20 kg x 2.5 mg/kg/day = 50 mg/day: one capsule a day; alternate days 1 or 3 capsules per 2 days
+    out = calc("20", "2.5", "12")["outputs"]
+    assert out["daily"].startswith("50.0 mg/day")
+    assert out["daily_schedules"] == "1 × 50 mg every day: 50 mg/day"
+    assert out["alternate_schedules"] == ("50 mg every other day: average 25 mg/day; "
+                                          "50 mg and 100 mg on alternate days: average 75 mg/day")
+    assert out["hazard"].startswith("50 to 99 mg/day: relative hazard 2.62 against below 50 mg/day")
+    assert "%" not in out["hazard"]
+    assert out["cumulative"] == "4.2 g over 12 weeks at this daily dose"  # 50 x 7 x 12 = 4200 mg
+    assert out["cumulative_flag"].startswith("Not past about 28 g")
+    # 32.1 kg x 1.5 = 48.15 mg/day -> 48.2 (half up); reference band, relative hazard 1
+    out = calc("32.1", "1.5", "4")["outputs"]
+    assert out["daily"].startswith("48.2 mg/day") and out["hazard"].startswith("below 50 mg/day (the reference band): relative hazard 1 ")
+    # 15 kg x 2 = 30 mg/day: daily needs 1 capsule (50 mg/day); alternate: 1 or 3 capsules per 2 days
+    out = calc("15", "2", "1")["outputs"]
+    assert out["daily_schedules"] == "1 × 50 mg every day: 50 mg/day"
+    assert out["alternate_schedules"].startswith("50 mg every other day: average 25 mg/day")
+    # 60 kg x 2.5 = 150 mg/day: 3 capsules; alternate: 5 or 7 per 2 days (2+3 -> 125, 3+4 -> 175)
+    out = calc("60", "2.5", "1")["outputs"]
+    assert out["daily_schedules"] == "3 × 50 mg every day: 150 mg/day"
+    assert out["alternate_schedules"] == ("100 mg and 150 mg on alternate days: average 125 mg/day; "
+                                          "150 mg and 200 mg on alternate days: average 175 mg/day")
+
+
+@pytest.mark.parametrize(
+    ("weight", "mgkg", "hazard"),
+    # the top band starts AT 150 mg/day (the book's choice; the source's edge is not confirmed)
+    [("149", "1", "6.16"), ("150", "1", "9.57"), ("75.5", "2", "9.57"), ("49", "1", "1 "), ("50", "1", "2.62"),
+     ("99", "1", "2.62"), ("100", "1", "6.16")],
+)
+def test_hazard_band_edges(weight, mgkg, hazard):
+    assert f"relative hazard {hazard}" in calc(weight, mgkg, "1")["outputs"]["hazard"]
+
+
+@pytest.mark.parametrize(
+    ("weeks", "flag"),
+    # 40 kg x 2.5 = 100 mg/day = 0.7 g a week: 40 weeks 28.0 g (not past), 41 -> 28.7, 85 -> 59.5, 86 -> 60.2
+    [("40", "Not past about 28 g"), ("41", "Past about 28 g"), ("85", "Past about 28 g"), ("86", "Past about 60 g")],
+)
+def test_cumulative_thresholds(weeks, flag):
+    out = calc("40", "2.5", weeks)["outputs"]
+    assert flag in out["cumulative_flag"]
+    assert ("Past about 60 g" in out["cumulative_flag"]) == (weeks == "86")
+
+
+@pytest.mark.parametrize(
+    ("weight", "mgkg", "weeks", "field", "message"),
+    [
+        ("0", "2", "4", "weight", "Enter a weight above 0 kg."),
+        ("-5", "2", "4", "weight", "Enter a value from 0 to 150."),
+        ("151", "2", "4", "weight", "Enter a value from 0 to 150."),
+        ("abc", "2", "4", "weight", "Enter a number."),
+        ("30", "-1", "4", "mgkg", "Enter a value from 0 to 10."),
+        ("30", "0", "4", "mgkg", "Enter a dose above 0 mg/kg/day."),
+        ("30", "", "4", "mgkg", "Enter a value."),
+        ("30", "2", "1.5", "weeks", "Enter a whole number."),
+        ("30", "2", "0", "weeks", "Enter a value from 1 to 520."),
+    ],
+)
+def test_out_of_range_input_gives_a_message_never_a_number(weight, mgkg, weeks, field, message):
+    r = calc(weight, mgkg, weeks)
+    assert r["outputs"] == {} and r["errors"][field] == message
+
+
+def test_capsule_parity_on_a_grid():
+    weights = ["", "abc", "-1", "0", "0.1", "1", "10", "20.3", "32.1", "51.2", "75.5", "149", "150", "151"]
+    doses = ["", "-0.1", "0", "0.5", "1", "1.5", "1.6", "2", "2.5", "3.3", "4", "9.9", "10", "10.1"]
+    weeks = ["0", "1", "12", "40", "41", "86", "520", "521", "2.5"]
+    cases = [{"weight": w, "mgkg": d, "weeks": k} for w in weights for d in doses for k in weeks]
+    out = _node(f"const spec = {json.dumps(CAPS)};\n"
+                "console.log(JSON.stringify(input.map((i) => calc.calculate(spec, i))));", cases)
+    assert len(out) == len(cases)
+    numbers = 0
+    for case, js in zip(cases, out):
+        py = calculate(CAPS, case)
+        assert js == py, case
+        numbers += bool(py["outputs"])
+    assert numbers > 300
+
+
+# --------------------------------------------------------------------------- the illustrative course
+def test_course_by_hand():
+    steps = s.simulate_course()
+    # week: ANC grade vs baseline 3, neuropathy grade -> dose (teaching rule: 3 interrupt, then resume lower)
+    assert [st_["week"] for st_ in steps] == [0, 1, 2, 3, 4, 8, 12]
+    assert [st_["dose_mg"] for st_ in steps] == [50, 50, 0, 25, 25, 25, 0]
+    # cumulative before each check: 0; 50x7=350 mg; 700; 700 (interrupted); +25x7=875; +25x28=1575; +25x28=2275
+    assert [round(st_["cumulative_g"], 3) for st_ in steps] == [0, 0.35, 0.7, 0.7, 0.875, 1.575, 2.275]
+    w2 = steps[2]
+    assert [(lab["grade"], lab["verdict"]) for lab in w2["labs"]] == [(4, "worse"), (3, "not-worse")]
+    assert w2["top"].id == "neutropenia-label-750" and w2["state"] == "interrupted"
+    assert steps[3]["action"] == "Resume one dose level lower."
+    assert steps[5]["top"].id == "neuropathy-g1" and steps[6]["top"].id == "neuropathy-g2-label"
+    assert steps[6]["state"] == "stopped"
+
+
+def test_checks_in_week_follow_the_schedule():
+    ids = lambda w: [c.id for c in s.checks_in_week(w)]  # noqa: E731
+    assert "baseline-fbc" in ids(0) and "early-fbc" not in ids(0)
+    assert "early-fbc" in ids(3) and "monthly-fbc-neuro" not in ids(3)
+    assert ids(12) == ["monthly-fbc-neuro", "monthly-pregnancy", "long-course-ncs"]
+    assert ids(10) == []
+
+
+# --------------------------------------------------------------------------- widgets driven from Python (live)
+def test_explorer_widget_from_python():
+    w = s.dose_explorer()
+    assert w.selection == {"toxicity": "neutropenia", "grade": "1"} and w.unit == "/mm³"
+    assert 'class="tb-baseline"' in w.html and "not a prescribing guide" in w.spec["title"]
+    for sel, value, unit, base, grade, verdict in [
+        ({"toxicity": "neutropenia", "grade": "1"}, "999", "/mm³", "", 3, "none"),
+        ({"toxicity": "neutropenia", "grade": "1"}, "0.45", "×10⁹/L", "0.8", 4, "worse"),
+        ({"toxicity": "thrombocytopenia", "grade": "1"}, "50", "×10⁹/L", "40", 2, "not-worse"),
+    ]:
+        w.selection, w.value, w.unit, w.baseline = sel, value, unit, base
+        st_ = w.state()
+        assert (st_["selection"], st_["value"], st_["unit"], st_["baseline"]) == (sel, value, unit, base)
+        r = s.lookup_compute(w.spec, w.selection, w.value, w.unit, w.baseline)
+        assert (r["grade"], r["baseline"]) == (grade, verdict)
+
+
+def test_capsule_widget_from_python():
+    w = s.capsule_calculator()
+    assert w.inputs == {} and "not a prescribing guide" in w.spec["title"]
+    assert "No paediatric MDS dose exists" in w.spec["note_html"] and "not established under 12 years" in w.spec["note_html"]
+    assert "Crohn" in w.spec["note_html"]
+    w.inputs = {"weight": "20", "mgkg": "2.5", "weeks": "12"}
+    assert calculate(w.spec, w.inputs)["outputs"]["cumulative"] == "4.2 g over 12 weeks at this daily dose"
+
+
+def test_course_stepper_and_figures():
+    w = s.course_stepper()
+    stages = w.spec["stages"]
+    assert len(stages) == 7 and stages[2]["title"] == "Week 2: Second weekly check"
+    assert "0 mg/day (interrupted)" in stages[2]["body_html"]
+    assert "25 mg/day (50 mg on alternate days, illustrative level)" in stages[3]["body_html"]
+    assert all("not a prescribing guide" in st_["body_html"] for st_ in stages)
+    fig = s.cumulative_dose_figure().fig
+    assert fig["data"][0]["y"] == [0, 0.35, 0.7, 0.7, 0.875, 1.575, 2.275]
+    tl = s.monitoring_figure()
+    assert len(tl.fig["data"]) == len({c.when for c in dataset().rows("monitoring.yaml")})

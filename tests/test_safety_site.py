@@ -1,0 +1,308 @@
+"""Pages 4.1 and 4.2 on the built static site, driven in Debian's chromium like a reader would.
+
+Expected grades, actions, doses and messages are worked out by hand from the CTCAE v5.0 cut-offs and the
+teaching decision table of the evidence note (safety.md), written next to each case; nothing is taken
+from the code under test. After each action the NEW text is asserted (playwright's `expect` waits).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+P41 = "chapters/4-safety/4.1-safety-evaluation-and-monitoring.html"
+P42 = "chapters/4-safety/4.2-adverse-reactions-and-management.html"
+EXPLORER = "#tbw-lookup-dose-adjustment"
+CAPSULES = "#tbw-calculator-capsules"
+COURSE = "#tbw-stepper-treatment-course"
+NOTICE = "not a prescribing guide"
+
+
+def norm(s: str) -> str:
+    return re.sub(r"\s+", " ", s or "").strip()
+
+
+def assert_clean(v) -> None:
+    assert v.console_errors == [], f"console errors: {v.console_errors}"
+    assert v.page_errors == [], f"script errors: {v.page_errors}"
+    assert v.external_requests == [], f"asked another host: {v.external_requests}"
+    assert v.dialogs == [], f"dialogs: {v.dialogs}"
+
+
+def ready(page, sel: str):
+    root = page.locator(sel)
+    root.scroll_into_view_if_needed()
+    expect(root).to_have_attribute("data-ready", "true", timeout=10000)
+    return root
+
+
+def shown_rows(root) -> list[str]:
+    return [c.get_attribute("data-row") for c in root.locator(".tb-card:visible").all()]
+
+
+def test_pages_carry_the_teaching_notice(visit):
+    for path in (P41, P42):
+        v = visit(path)
+        assert NOTICE in norm(v.page.locator("main").inner_text()).lower() or NOTICE in norm(v.page.inner_text("body")).lower()
+        assert_clean(v)
+
+
+def test_explorer_toxicity_and_grade(visit):
+    v = visit(P42)
+    root = ready(v.page, EXPLORER)
+    assert NOTICE in root.locator(".tb-title").inner_text()
+    tox, grade = root.locator('select[data-name="toxicity"]'), root.locator('select[data-name="grade"]')
+    numeric = root.locator(".tb-value")
+
+    # neuropathy grade 2: label row "stop" (severity 4, L) and protocol row "interrupt" (3, P, X)
+    tox.select_option("peripheral-neuropathy")
+    grade.select_option("2")
+    expect(numeric).to_be_hidden()  # no laboratory value for a clinical toxicity
+    expect(root.locator(".tb-card:visible")).to_have_count(2)
+    assert shown_rows(root) == ["neuropathy-g2-label", "neuropathy-g2-protocol"]
+    worst = root.locator('.tb-card[data-row="neuropathy-g2-label"]')
+    expect(worst).to_have_class(re.compile(r"\btb-most-severe\b"))
+    expect(worst.locator(".tb-most-severe-label")).to_be_visible()
+    assert "Label: stop the drug if clinically appropriate." in norm(worst.inner_text())
+    assert "L (label)" in [t.inner_text() for t in worst.locator(".tb-tag").all()]
+    assert "not verified" in worst.locator(".tb-meta").inner_text()
+    other = root.locator('.tb-card[data-row="neuropathy-g2-protocol"]')
+    expect(other).not_to_have_class(re.compile(r"\btb-most-severe\b"))
+    tags = [t.inner_text() for t in other.locator(".tb-tag").all()]
+    assert tags == ["P (published protocol)", "X (extrapolated from adults)"]
+
+    # neuropathy grade 3: one row, stop permanently (L, P)
+    grade.select_option("3")
+    expect(root.locator(".tb-card:visible")).to_have_count(1)
+    assert shown_rows(root) == ["neuropathy-g3-4"]
+
+    # rash grade 4: the explicit no-rule row with its reason; nothing highlighted
+    tox.select_option("rash")
+    grade.select_option("4")
+    expect(root.locator(".tb-card:visible")).to_have_count(1)
+    card = root.locator('.tb-card[data-row="rash-g4-no-rule"]')
+    assert "CTCAE v5.0 defines no grade 4 for this term" in norm(card.inner_text())
+    expect(root.locator(".tb-most-severe:visible")).to_have_count(0)
+
+    # suspected SJS/TEN, any grade: stop permanently
+    tox.select_option("sjs-ten")
+    grade.select_option("1")
+    assert shown_rows(root) == ["sjs-ten-any"]
+    assert "Stop permanently; do not re-challenge." in norm(root.locator('.tb-card[data-row="sjs-ten-any"]').inner_text())
+    assert_clean(v)
+
+
+def _enter(root, tox, value, unit, baseline=""):
+    root.locator('select[data-name="toxicity"]').select_option(tox)
+    root.locator(".tb-unit").select_option(unit)
+    root.locator(".tb-value").fill(value)
+    root.locator(".tb-baseline").fill(baseline)
+
+
+# toxicity, value, unit, grade by hand (CTCAE v5.0), matching rows (safety.md), most severe
+BOUNDARIES = [
+    ("neutropenia", "1000", "/mm³", 2, ["neutropenia-g1-2"], "neutropenia-g1-2"),
+    ("neutropenia", "999", "/mm³", 3, ["neutropenia-g3"], "neutropenia-g3"),
+    ("neutropenia", "1.0", "×10⁹/L", 2, ["neutropenia-g1-2"], "neutropenia-g1-2"),
+    ("neutropenia", "0.999", "×10⁹/L", 3, ["neutropenia-g3"], "neutropenia-g3"),
+    # 749 /mm³ is grade 3 AND below the label's 750: the L row and the X row, both severity 3
+    ("neutropenia", "749", "/mm³", 3, ["neutropenia-label-750", "neutropenia-g3"], "neutropenia-label-750"),
+    ("thrombocytopenia", "50000", "/mm³", 2, ["thrombocytopenia-g1-2"], "thrombocytopenia-g1-2"),
+    ("thrombocytopenia", "49999", "/mm³", 3, ["thrombocytopenia-g3"], "thrombocytopenia-g3"),
+    ("thrombocytopenia", "50", "×10⁹/L", 2, ["thrombocytopenia-g1-2"], "thrombocytopenia-g1-2"),
+    ("thrombocytopenia", "49.999", "×10⁹/L", 3, ["thrombocytopenia-g3"], "thrombocytopenia-g3"),
+    ("thrombocytopenia", "24.9", "×10⁹/L", 4, ["thrombocytopenia-g4"], "thrombocytopenia-g4"),
+    ("anaemia", "79", "g/L", 3, ["anaemia-g1-4"], "anaemia-g1-4"),
+]
+
+
+def test_explorer_lab_values_in_both_units(visit):
+    v = visit(P42)
+    root = ready(v.page, EXPLORER)
+    result, msg = root.locator(".tb-numeric-result"), root.locator(".tb-value + select + .tb-msg, .tb-msg").first
+    for tox, value, unit, grade, rows, worst in BOUNDARIES:
+        _enter(root, tox, value, unit)
+        expect(result).to_have_text(f"Result: Grade {grade}")
+        expect(root.locator(".tb-card:visible")).to_have_count(len(rows))
+        assert shown_rows(root) == rows, (tox, value, unit)
+        expect(root.locator(f'.tb-card[data-row="{worst}"]')).to_have_class(re.compile(r"\btb-most-severe\b"))
+        expect(root.locator(".tb-baseline-result")).to_have_text(
+            "No baseline value: the count is judged on its grade alone.")
+        # what to monitor next is on every card
+        assert "Monitor next:" in norm(root.locator(f'.tb-card[data-row="{worst}"]').inner_text())
+
+    # a normal count: grade 0, no rule, the empty text with the notice
+    _enter(root, "neutropenia", "2000", "/mm³")
+    expect(result).to_contain_text("Result: Grade 0 (at or above the illustrative lower limit of normal, 1,500 /mm³)")
+    expect(root.locator(".tb-empty")).to_be_visible()
+    assert NOTICE in root.locator(".tb-empty").inner_text()
+
+    # impossible values in the chosen unit are refused with a message, never graded
+    for tox, value, unit, message in [
+        ("neutropenia", "200", "×10⁹/L", "Enter a value from 0 to 100 ×10⁹/L."),  # 200 x10⁹/L is impossible
+        ("neutropenia", "-1", "/mm³", "Enter a value from 0 to 100000 /mm³."),
+        ("thrombocytopenia", "5000", "×10⁹/L", "Enter a value from 0 to 2000 ×10⁹/L."),
+        ("anaemia", "95", "g/dL", "Enter a value from 0 to 25 g/dL."),
+        ("neutropenia", "abc", "/mm³", "Enter a number, for example 1200."),
+    ]:
+        _enter(root, tox, value, unit)
+        expect(msg).to_have_text(message)
+        expect(root.locator(".tb-value")).to_have_attribute("aria-invalid", "true")
+        expect(result).to_be_hidden()
+    assert_clean(v)
+
+
+def test_explorer_baseline_rule(visit):
+    v = visit(P42)
+    root = ready(v.page, EXPLORER)
+    result, base = root.locator(".tb-numeric-result"), root.locator(".tb-baseline-result")
+
+    # ANC 600 (grade 3) with baseline 800 (grade 3): same grade, no change for this count (A)
+    _enter(root, "neutropenia", "600", "/mm³", "800")
+    expect(result).to_have_text("Result: Grade 3")
+    expect(base).to_have_text("Baseline grade 3. At or better than baseline: no change for this count (baseline rule, origin A).")
+    expect(root.locator(".tb-card:visible")).to_have_count(1)
+    assert shown_rows(root) == ["neutropenia-baseline"]
+    assert "At or better than baseline: no change for this count." in norm(root.locator(".tb-card:visible").inner_text())
+
+    # 0.45 x10⁹/L = 450 /mm³ (grade 4) against 0.8 (grade 3): worse by one, the rules apply
+    _enter(root, "neutropenia", "0.45", "×10⁹/L", "0.8")
+    expect(result).to_have_text("Result: Grade 4")
+    expect(base).to_have_text("Baseline grade 3. Worse than the baseline grade by at least one: the rules below apply "
+                              "(baseline rule, origin A).")
+    expect(root.locator(".tb-card:visible")).to_have_count(2)
+    assert shown_rows(root) == ["neutropenia-label-750", "neutropenia-g4"]
+    expect(root.locator('.tb-card[data-row="neutropenia-label-750"]')).to_have_class(re.compile(r"\btb-most-severe\b"))
+
+    # platelets 45,000 (grade 3) against 60,000 (grade 2): worse, interrupt (X)
+    _enter(root, "thrombocytopenia", "45000", "/mm³", "60000")
+    expect(base).to_contain_text("Baseline grade 2. Worse than the baseline grade")
+    assert shown_rows(root) == ["thrombocytopenia-g3"]
+
+    # an impossible baseline is refused with its own message
+    _enter(root, "thrombocytopenia", "45000", "/mm³", "3000000")
+    expect(root.locator(".tb-baseline-msg")).to_have_text("Enter a value from 0 to 2000000 /mm³.")
+    expect(root.locator(".tb-baseline")).to_have_attribute("aria-invalid", "true")
+    assert_clean(v)
+
+
+def test_capsule_arithmetic(visit):
+    v = visit(P42)
+    page = v.page
+    root = ready(page, CAPSULES)
+    assert NOTICE in root.locator(".tb-title").inner_text()
+    note = norm(root.locator(".tb-note").inner_text())
+    assert "No paediatric MDS dose exists" in note and "safety is not established under 12 years" in note
+    assert "Crohn's disease (children and adolescents, not MDS): 1.5-2.5 mg/kg/day" in note
+    w, d, k = (root.locator(f'.tb-input[data-name="{n}"]') for n in ("weight", "mgkg", "weeks"))
+    expect(d).to_have_value("")  # empty by default
+    out = {n: root.locator(f'.tb-out[data-name="{n}"]') for n in
+           ("daily", "daily_schedules", "alternate_schedules", "hazard", "cumulative", "cumulative_flag")}
+    msg = {n: page.locator(f'[id="{loc.get_attribute("aria-describedby")}"]') for n, loc in (("weight", w), ("mgkg", d))}
+    for o in out.values():
+        expect(o).to_have_text("–")
+
+    # 20 kg x 2.5 mg/kg/day = 50 mg/day; 50 x 7 x 12 weeks = 4200 mg = 4.2 g; band 50-99: 2.62
+    w.fill("20")
+    d.fill("2.5")
+    k.fill("12")
+    expect(out["daily"]).to_have_text("50.0 mg/day (arithmetic, not a dose for a child with MDS)")
+    expect(out["daily_schedules"]).to_have_text("1 × 50 mg every day: 50 mg/day")
+    expect(out["alternate_schedules"]).to_have_text(
+        "50 mg every other day: average 25 mg/day; 50 mg and 100 mg on alternate days: average 75 mg/day")
+    expect(out["hazard"]).to_contain_text("50 to 99 mg/day: relative hazard 2.62 against below 50 mg/day")
+    assert "%" not in out["hazard"].inner_text()
+    expect(out["cumulative"]).to_have_text("4.2 g over 12 weeks at this daily dose")
+    expect(out["cumulative_flag"]).to_contain_text("Not past about 28 g")
+
+    # 40 kg x 2.5 = 100 mg/day: 41 weeks = 28.7 g (past 28), 86 weeks = 60.2 g (past both)
+    w.fill("40")
+    k.fill("41")
+    expect(out["cumulative"]).to_have_text("28.7 g over 41 weeks at this daily dose")
+    expect(out["cumulative_flag"]).to_contain_text("Past about 28 g")
+    k.fill("86")
+    expect(out["cumulative_flag"]).to_contain_text("Past about 60 g")
+
+    # hazard-band edges at 150 mg/day (the book puts 150 in the top band): 149, 150, 151 mg/day
+    d.fill("1")
+    for weight, dose, hazard in [("149", "1", "6.16"), ("150", "1", "9.57"), ("75.5", "2", "9.57")]:
+        w.fill(weight)
+        d.fill(dose)
+        expect(out["hazard"]).to_contain_text(f"relative hazard {hazard}")
+
+    # invalid weights and doses: a message, never a number
+    for weight, dose, field, message in [
+        ("0", "2", "weight", "Enter a weight above 0 kg."),
+        ("151", "2", "weight", "Enter a value from 0 to 150."),
+        ("-3", "2", "weight", "Enter a value from 0 to 150."),
+        ("heavy", "2", "weight", "Enter a number."),
+        ("30", "-1", "mgkg", "Enter a value from 0 to 10."),
+    ]:
+        w.fill(weight)
+        d.fill(dose)
+        expect(msg[field]).to_have_text(message)
+        for o in out.values():
+            expect(o).to_have_text("–")
+    assert_clean(v)
+
+
+def test_treatment_course_simulator(visit):
+    v = visit(P42)
+    root = ready(v.page, COURSE)
+    progress, nxt = root.locator(".tb-progress-text"), root.locator(".tb-next")
+    stages = root.locator(".tb-stage")
+    assert stages.count() == 7
+    # by hand (course.yaml, dose_levels.yaml, dose_rules.yaml): week -> dose and the text to find
+    expected = [
+        ("Week 0: Baseline, before the first dose", "50 mg/day (50 mg every day, illustrative level)",
+         "baseline grade recorded"),
+        ("Week 1: First weekly check", "50 mg/day (50 mg every day, illustrative level)",
+         "at or better than baseline, no change for this count"),
+        ("Week 2: Second weekly check", "0 mg/day (interrupted)",
+         "Label: re-evaluate; consider withholding the drug if the low count persists."),
+        ("Week 3: Third weekly check", "25 mg/day (50 mg on alternate days, illustrative level)",
+         "Resume one dose level lower."),
+        ("Week 4: Fourth weekly check", "25 mg/day (50 mg on alternate days, illustrative level)",
+         "No trigger: continue at the same dose."),
+        ("Week 8: First monthly check", "25 mg/day (50 mg on alternate days, illustrative level)",
+         "Continue with closer examination; consider a lower dose."),
+        ("Week 12: Three-month check", "0 mg/day (stopped)", "Label: stop the drug if clinically appropriate."),
+    ]
+    cumulative = ["0.000", "0.350", "0.700", "0.700", "0.875", "1.575", "2.275"]  # g, by hand (see test_safety.py)
+    for i, (title, dose, text) in enumerate(expected):
+        expect(progress).to_have_text(f"Stage {i + 1} of 7: {title}")
+        body = norm(stages.nth(i).inner_text())
+        expect(stages.nth(i)).to_be_visible()
+        assert f"Dose for the coming weeks: {dose}" in body, body
+        assert text in body, body
+        assert f"Cumulative dose before this check: {cumulative[i]} g" in body
+        assert NOTICE in body
+        if i < 6:
+            nxt.click()
+    body = norm(stages.nth(2).inner_text())
+    assert "Neutrophil count (ANC): 450 /mm³, grade 4; baseline grade 3: worse, the rules apply" in body
+    assert "Full blood count weekly [A]" in body
+    # the cumulative-dose figure renders (plotly, loaded from the site)
+    fig = v.page.locator("#fig-course-cumulative-dose")
+    fig.scroll_into_view_if_needed()
+    expect(fig.locator(".main-svg").first).to_be_attached(timeout=15000)
+    assert_clean(v)
+
+
+def test_monitoring_timeline_and_table(visit):
+    v = visit(P41)
+    page = v.page
+    fig = page.locator("#fig-monitoring-timeline")
+    fig.scroll_into_view_if_needed()
+    expect(fig.locator(".main-svg").first).to_be_attached(timeout=15000)
+    table = page.locator("table", has_text="Teaching monitoring schedule")
+    assert table.locator("tbody tr").count() == 13
+    first = norm(table.locator("tbody tr").nth(0).inner_text())
+    assert "baseline" in first and "A" in first and "illustrative" in first
+    assert "No pregnancy for 4 more weeks" in norm(table.inner_text())
+    assert page.locator("#appraisal-ch4-1-monitoring-without-numbers").count() == 1
+    assert_clean(v)

@@ -1,0 +1,220 @@
+"""Page 3.3: the review's three case vignettes as case steppers.
+
+A case is one YAML file in ``data/cases/`` (validated by ``schemas.Case``). ``case_stepper(id)`` turns it
+into the book's ordinary ``Stepper`` widget (no second widget system): every stage keeps the book's
+text as its body, and gets boxed notes for what the review states (attributed, with the case's source
+and status), for each detail added for teaching (badge "illustrative"), and, in the dose stage, for the
+mg/kg arithmetic and what whole capsules allow. ``cases_page()`` shows one stepper per case file, in the
+order of the file names, so a new valid file in ``data/cases/`` appears on the page without a notebook
+edit.
+
+Teaching material, not a prescribing guide: the arithmetic here relates a reported dose to an
+illustrative weight; it is not a dose recommendation and not for clinical use.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from .data import dataset
+
+NOTICE = (
+    "**Teaching material, not a prescribing guide.** The arithmetic relates a reported dose to an "
+    "illustrative weight; it recommends no dose."
+)
+REVIEW_LABEL = "What the review states (section 3.3)"
+TEACHING_LABEL = "Added for teaching"
+# whole-capsule schedules, as capsules per 14 days (a fortnight holds alternate days exactly)
+SCHEDULES: tuple[tuple[str, int], ...] = (
+    ("one capsule on alternate days", 7),
+    ("one capsule on 5 days of every 7", 10),
+    ("one capsule every day", 14),
+)
+
+
+# ------------------------------------------------------------------ pure arithmetic (teaching only)
+def mg_per_kg(dose_mg_per_day: float, weight_kg: float) -> float:
+    """Daily dose per kilogram of body weight.
+
+    Parameters
+    ----------
+    dose_mg_per_day : daily dose, mg/day (> 0)
+    weight_kg : body weight, kg (> 0)
+
+    Returns
+    -------
+    float
+        dose in mg/kg/day. Teaching only, not for clinical use.
+    """
+    dose, weight = float(dose_mg_per_day), float(weight_kg)
+    if not (dose > 0 and weight > 0) or dose != dose or weight != weight or weight == float("inf"):
+        raise ValueError(f"dose and weight must be positive numbers, got {dose_mg_per_day!r} and {weight_kg!r}")
+    return dose / weight
+
+
+def capsule_schedules(weight_kg: float, capsule_mg: float = 50) -> list[dict[str, Any]]:
+    """What whole capsules allow: average daily dose of each schedule in ``SCHEDULES``.
+
+    An average is arithmetic only: with a half-life of a few hours, one capsule on alternate days is
+    not pharmacologically the same as half a capsule a day (and capsules are not opened).
+
+    Returns
+    -------
+    list of dict
+        ``schedule`` (words), ``capsules_per_14_days``, ``mg_per_day`` (average, mg/day) and
+        ``mg_per_kg_per_day`` (average, mg/kg/day), from the least to the most per fortnight.
+    """
+    out = []
+    for label, per_14 in SCHEDULES:
+        mg_day = capsule_mg * per_14 / 14
+        out.append({
+            "schedule": label,
+            "capsules_per_14_days": per_14,
+            "mg_per_day": mg_day,
+            "mg_per_kg_per_day": mg_per_kg(mg_day, weight_kg),
+        })
+    return out
+
+
+def fmt(x: float, places: int = 2) -> str:
+    """Round half up to `places` decimals and drop trailing zeros: 1.5576 -> '1.56', 25.0 -> '25'."""
+    q = Decimal(str(x)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    s = format(q, "f")
+    return s.rstrip("0").rstrip(".") if "." in s else s
+
+
+# ------------------------------------------------------------------ case -> stepper spec
+def _ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+def dose_notes(case: Any, weight: Any, capsule: Any, half_life: str) -> list[dict[str, Any]]:
+    """The dose stage's notes: the illustrative weight, the mg/kg arithmetic, what whole capsules allow."""
+    w = weight.weight_kg
+    cap = capsule.value
+    notes = [{
+        "label": TEACHING_LABEL,
+        "body": (
+            f"Weight {fmt(w, 1)} kg: the {_ordinal(weight.percentile)} percentile for a {weight.sex} of "
+            f"{weight.age_years} years on the {weight.chart} chart, used as this child's weight for teaching. "
+            f"The review gives no weight. The chart value itself is {weight.status} ({weight.basis or 'no basis'})."
+        ),
+        "source": weight.source,
+        "status": "illustrative",
+    }]
+    if case.dose_mg_per_day is not None:
+        dose, label, status = case.dose_mg_per_day, "Arithmetic on the review's dose", "derived"
+        lead = f"The review states {fmt(dose)} mg/day."
+    else:
+        dose, label, status = cap, "Arithmetic on an assumed dose", "illustrative"
+        lead = (
+            f"The review states no dose for this case. For the arithmetic, assume one {fmt(cap)} mg capsule a day, "
+            "the smallest capsule (an assumption for teaching)."
+        )
+    notes.append({
+        "label": label,
+        "body": f"{lead} {fmt(dose)} mg/day ÷ {fmt(w, 1)} kg = **{fmt(mg_per_kg(dose, w))} mg/kg/day**.",
+        "source": "thalbook_evidence_notes",
+        "status": status,
+    })
+    rows = "\n".join(
+        f"- {s['schedule']}: on average {fmt(s['mg_per_day'])} mg/day, {fmt(s['mg_per_kg_per_day'])} mg/kg/day"
+        for s in capsule_schedules(w, cap)
+    )
+    notes.append({
+        "label": f"What whole {fmt(cap)} mg capsules allow",
+        "body": (
+            f"Capsules are not opened, so a dose is a whole number of {fmt(cap)} mg capsules (the smallest "
+            f"strength, {capsule.status}). Schedules and their average dose for a child of {fmt(w, 1)} kg:\n\n{rows}\n\n"
+            f"An average is arithmetic only: with a half-life of about {half_life} in adults, one capsule "
+            "on alternate days is not the same as half a capsule every day."
+        ),
+        "source": capsule.source,
+        "status": "derived",
+    })
+    return notes
+
+
+def case_spec(case: Any, weight: Any, capsule: Any, half_life: str) -> dict[str, Any]:
+    """The Stepper spec of one validated case (``schemas.Case``)."""
+    stages = []
+    for st in case.stages:
+        notes = []
+        if st.review:
+            notes.append({
+                "label": REVIEW_LABEL, "body": st.review, "source": case.source, "status": case.status, "before": True,
+            })
+        if st.illustrative:
+            notes.append({
+                "label": TEACHING_LABEL,
+                "body": "\n".join(f"- {d}" for d in st.illustrative),
+                "source": "thalbook_evidence_notes",
+                "status": "illustrative",
+                "before": True,
+            })
+        body = st.body
+        if st.kind == "dose":
+            notes.extend(dose_notes(case, weight, capsule, half_life))
+            body = f"{body}\n\n{NOTICE}"
+        stage: dict[str, Any] = {"id": st.id, "title": st.title, "body": body, "notes": notes}
+        if st.question is not None:
+            stage["question"] = st.question.model_dump()
+        stages.append(stage)
+    return {"id": case.id, "title": case.title, "stages": stages}
+
+
+# ------------------------------------------------------------------ sentence-level API
+def case_ids() -> list[str]:
+    """Ids of the case files in data/cases/, in the order of their file names."""
+    return list(dataset().folders.get("cases", {}))
+
+
+def case_stepper(ident: str, presenter: bool = False):
+    """The case in data/cases/<ident>.yaml as a Stepper widget (stage, answers, score as traits)."""
+    from .book import fact_text
+    from .widgets import Stepper
+
+    ds = dataset()
+    case = ds.item("cases", ident)
+    weight = ds.by_id("illustrative_weights.yaml", case.weight)
+    capsule = ds.by_id("facts.yaml", "capsule-smallest")
+    spec = case_spec(case, weight, capsule, fact_text("half-life"))
+    return Stepper(spec, presenter=presenter)
+
+
+def case_steppers(presenter: bool = False) -> list:
+    """One Stepper per file in data/cases/, in file-name order."""
+    return [case_stepper(i, presenter=presenter) for i in case_ids()]
+
+
+def cases_page(presenter: bool = False) -> None:
+    """Display every case of data/cases/ (one stepper each, in file-name order)."""
+    from IPython.display import display
+
+    for w in case_steppers(presenter=presenter):
+        display(w)
+
+
+def cases_table():
+    """What the review states about each case, side by side, with the book's reading of the risk group."""
+    from IPython.display import HTML
+
+    from .book import _table, badge, e
+
+    rows = []
+    for ident in case_ids():
+        c = dataset().item("cases", ident)
+        dose = f"{fmt(c.dose_mg_per_day)} mg/day" if c.dose_mg_per_day is not None else "not stated"
+        rows.append([
+            e(c.title), e(f"{c.age_years}-year-old {c.sex}"), e(c.diagnosis), e(c.review_treatment), e(dose),
+            e(c.risk_group), badge(c.status),
+        ])
+    header = ["Case", "Child", "Diagnosis (review)", "Treatment (review)", "Dose (review)", "Risk group (book's reading)", "Status"]
+    return HTML(_table("The cases of section 3.3 as the review states them", header, rows))
+
+
+__all__ = [
+    "NOTICE", "capsule_schedules", "case_ids", "case_spec", "case_stepper", "case_steppers", "cases_page",
+    "cases_table", "dose_notes", "fmt", "mg_per_kg",
+]

@@ -1,0 +1,435 @@
+"""Part 3 of the book (pages 3.1 and 3.2): childhood against adult MDS, and the clinical evidence counted.
+
+Pure functions first (``kaplan_meier``, ``percent_counts`` and the calculator twin), then the page-level
+helpers that read ``data/`` and return displayable objects. Nothing here types a clinical number: every
+number comes from a data row with its source and status.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from numbers import Real
+
+from .book import HTML, Text, _table, badge, e
+from .data import dataset
+
+# --------------------------------------------------------------------------- Kaplan-Meier (pure)
+
+
+def kaplan_meier(times: Sequence[float], events: Sequence[bool | int]) -> list[dict]:
+    """Kaplan-Meier product-limit estimate of survival.
+
+    Parameters
+    ----------
+    times : follow-up time of each patient (any unit, e.g. months), finite and >= 0.
+    events : for each patient, True (or 1) if the event (death) was seen at that time, False (or 0)
+        if the patient was censored (alive when last seen).
+
+    Returns
+    -------
+    One step per distinct time at which anything happened, in time order:
+    ``{"time", "at_risk", "events", "censored", "factor", "survival"}``, where ``factor`` is the
+    exact fraction (at_risk - events) / at_risk as a ``fractions.Fraction`` and ``survival`` is the
+    running product as a ``Fraction`` (exact; ``float()`` it to plot). At a tied time, deaths are
+    counted before censorings (the usual convention), so a patient censored at that time is still at
+    risk for the deaths.
+    """
+    if isinstance(times, (str, bytes)) or isinstance(events, (str, bytes)):
+        raise ValueError("times and events must be sequences of numbers")
+    times, events = list(times), list(events)
+    if len(times) != len(events):
+        raise ValueError(f"times ({len(times)}) and events ({len(events)}) differ in length")
+    if not times:
+        raise ValueError("no patients")
+    clean = []
+    for t, ev in zip(times, events):
+        if isinstance(t, bool) or not isinstance(t, Real) or not math.isfinite(float(t)) or t < 0:
+            raise ValueError(f"a time must be a finite number >= 0, got {t!r}")
+        if ev not in (True, False, 0, 1) or (isinstance(ev, float)):
+            raise ValueError(f"an event must be True/False (or 1/0), got {ev!r}")
+        clean.append((t, bool(ev)))
+    at_risk = len(clean)
+    survival = Fraction(1)
+    steps = []
+    for t in sorted({t for t, _ in clean}):
+        d = sum(1 for u, ev in clean if u == t and ev)
+        c = sum(1 for u, ev in clean if u == t and not ev)
+        factor = Fraction(at_risk - d, at_risk)
+        survival *= factor
+        steps.append({"time": t, "at_risk": at_risk, "events": d, "censored": c, "factor": factor, "survival": survival})
+        at_risk -= d + c
+    return steps
+
+
+def survival_at(steps: Sequence[Mapping], time: float) -> Fraction:
+    """The Kaplan-Meier estimate at ``time``: the survival of the last step at or before it (1 before any)."""
+    s = Fraction(1)
+    for step in steps:
+        if step["time"] <= time:
+            s = step["survival"]
+    return s
+
+
+# --------------------------------------------------------------------------- percentage checker (pure)
+MAX_DECIMALS = 3
+
+
+def percent_decimals(percent: float) -> int | None:
+    """How many decimals a typed percentage carries (64 -> 0, 63.5 -> 1; trailing zeros do not count).
+
+    The same arithmetic as ``percentDecimals`` in static/calculator.js. None when more than 3 decimals.
+    """
+    for d in range(MAX_DECIMALS + 1):
+        scale = 10**d
+        if round(percent * scale) / scale == percent:
+            return d
+    return None
+
+
+def percent_counts(n, percent) -> list[int]:
+    """Every whole count x (0..n) whose x/n rounds to ``percent`` at its printed precision.
+
+    A percentage printed with d decimals stands for anything within half a unit of its last digit
+    (64 covers 63.5 to 64.5 inclusive, as data/studies.csv is checked). Returns [] when none does:
+    ``percent_counts(27, 64) == []`` and ``percent_counts(27, 63) == [17]``.
+    Raises ValueError unless n is a whole number from 1 to 10000 and 0 <= percent <= 100 with at most
+    3 decimals. Same arithmetic, in the same order, as ``percentCounts`` in static/calculator.js.
+    """
+    if isinstance(n, bool) or not isinstance(n, Real) or not math.isfinite(float(n)) or not float(n).is_integer():
+        raise ValueError(f"n must be a whole number, got {n!r}")
+    if isinstance(percent, bool) or not isinstance(percent, Real) or not math.isfinite(float(percent)):
+        raise ValueError(f"percent must be a number, got {percent!r}")
+    n, percent = int(n), float(percent) + 0.0
+    if not 1 <= n <= 10000:
+        raise ValueError(f"n must be from 1 to 10000, got {n}")
+    if not 0 <= percent <= 100:
+        raise ValueError(f"percent must be from 0 to 100, got {percent}")
+    d = percent_decimals(percent)
+    if d is None:
+        raise ValueError(f"give the percentage with at most {MAX_DECIMALS} decimals, got {percent}")
+    half = 0.5 / 10**d
+    return [x for x in range(n + 1) if abs(100 * x / n - percent) <= half + 1e-9]
+
+
+def fixed(v: float, digits: int) -> str:
+    """JavaScript's ``v.toFixed(digits)`` for v >= 0: round half up on the exact binary value."""
+    return str(Decimal(v).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
+
+
+def _count_pct(x: int, n: int, d: int) -> str:
+    return f"{x}/{n} = {fixed(100 * x / n, d + 1)}%"
+
+
+def percent_counts_calc(values: Mapping[str, float]) -> dict:
+    """Calculator twin of ``CALCULATORS.percent_counts`` in static/calculator.js."""
+    n, p = int(values["n"]), float(values["percent"]) + 0.0  # -0 -> 0, as in the JS
+    d = percent_decimals(p)
+    if d is None:
+        return {"errors": {"percent": f"Give the percentage with at most {MAX_DECIMALS} decimals."}}
+    xs = percent_counts(n, p)
+    shown = fixed(p, d)
+    k = len(xs)
+    if k == 0:
+        verdict = f"No whole number of {n} gives {shown}%."
+        counts = "none"
+    elif k == 1:
+        verdict = f"1 whole count of {n} gives {shown}%."
+        counts = f"{xs[0]}/{n}"
+    else:
+        verdict = f"{k} whole counts of {n} give {shown}%."
+        counts = ", ".join(f"{x}/{n}" for x in xs) if k <= 5 else f"{xs[0]}/{n} to {xs[-1]}/{n}"
+    lo = math.floor(p * n / 100)
+    hi = math.ceil(p * n / 100)
+    near = [x for x in dict.fromkeys((lo, hi)) if 0 <= x <= n]
+    nearest = "; ".join(_count_pct(x, n, d) for x in near)
+    return {"outputs": {"verdict": verdict, "counts": counts, "nearest": nearest}}
+
+
+# --------------------------------------------------------------------------- the percentage checker widget
+def percent_checker():
+    """Enter a group size and a printed percentage: which whole counts x/n round to it?"""
+    from .widgets import Calculator
+
+    return Calculator({
+        "id": "percent-counts",
+        "title": "Which whole counts give this percentage?",
+        "fn": "percent_counts",
+        "inputs": [
+            {"name": "n", "label": "Group size (patients)", "unit": "patients", "min": 1, "max": 10000, "integer": True, "step": 1},
+            {"name": "percent", "label": "Percentage as printed", "unit": "%", "min": 0, "max": 100},
+        ],
+        "outputs": [
+            {"name": "verdict", "label": "Answer"},
+            {"name": "counts", "label": "Whole counts that round to it"},
+            {"name": "nearest", "label": "Nearest whole counts"},
+        ],
+        "note": (
+            "The precision is read from the digits typed after the decimal point: a whole percentage "
+            "covers half a point either side, one decimal covers 0.05 either side (trailing zeros are "
+            "ignored; at most three decimals). Arithmetic for appraisal only."
+        ),
+    })
+
+
+# --------------------------------------------------------------------------- evidence table (3.2)
+def _is_toxicity(outcome: str) -> bool:
+    return outcome.startswith("stopped") or "neuropathy" in outcome
+
+
+def result_text(row) -> str:
+    """A result as its source prints it, without status: '16/83 (19%)', '2 (5%; denominator not reported)'."""
+    pct = f"{row.printed_percent}%" if row.printed_percent else ""
+    n, d = row.numerator, row.denominator
+    if n is not None and d is not None:
+        return f"{n}/{d}" + (f" ({pct})" if pct else "")
+    if n is not None:
+        return f"{n} ({'; '.join(p for p in (pct, 'denominator not reported') if p)})"
+    if d is not None:
+        return f"{pct} of {d}"
+    return f"{pct} (no count printed)"
+
+
+DENOMINATOR_WORDS = {"itt": "intention to treat", "evaluable": "evaluable", "subgroup": "subgroup", "unknown": "denominator unknown"}
+
+
+def _adult_mds_rows():
+    return [r for r in dataset().rows("studies.csv") if r.population.startswith("adults") and "MDS" in r.population]
+
+
+def evidence_rows() -> list[dict]:
+    """One record per study x outcome x group of the adult MDS trials (thalidomide, lenalidomide for
+    contrast, and placebo arms), with the toxicity stops of the same study gathered alongside."""
+    rows = _adult_mds_rows()
+    stops: dict[str, list[str]] = {}
+    for r in rows:
+        if _is_toxicity(r.outcome):
+            stops.setdefault(r.study_id, []).append(f"{result_text(r)} {r.outcome} ({r.status})")
+    groups: dict[tuple, list] = {}
+    for r in rows:
+        if not _is_toxicity(r.outcome):
+            groups.setdefault((r.study_id, r.outcome, r.group), []).append(r)
+    out = []
+    for (study_id, outcome, group), rs in groups.items():
+        first = rs[0]
+        evaluable = [r.denominator for r in rs if r.denominator_type in ("evaluable", "subgroup") and r.denominator]
+        out.append({
+            "study_id": study_id,
+            "study": first.study_label,
+            "drug": first.drug,
+            "population": first.population + ("" if group == "all" else f" ({group})"),
+            "enrolled": first.enrolled,
+            "evaluable": evaluable[0] if evaluable else None,
+            "responders": [result_text(r) + ("" if r.denominator_type == "unknown" else f" {DENOMINATOR_WORDS[r.denominator_type]}")
+                           for r in rs],
+            "dose": first.dose,
+            "definition": f"{outcome}: {first.response_definition}",
+            "stops": stops.get(study_id, []),
+            "source": first.source,
+            "statuses": list(dict.fromkeys(r.status for r in rs)),
+            "bases": list(dict.fromkeys(r.basis for r in rs if r.basis)),
+        })
+    return out
+
+
+EVIDENCE_HEADER = ["Study", "Drug", "Population", "Enrolled", "Evaluable", "Responders (as printed)", "Dose",
+                   "Response definition", "Stops for toxicity", "Source", "Status", "Basis"]
+
+
+def evidence_table() -> HTML:
+    """The evidence table of page 3.2 from data/studies.csv: adult MDS trials, counts as printed."""
+    recs = evidence_rows()
+    body = []
+    for r in recs:
+        body.append([
+            e(r["study"]), e(r["drug"]), e(r["population"]),
+            e(r["enrolled"]) if r["enrolled"] else "not reported",
+            e(r["evaluable"]) if r["evaluable"] else "not reported",
+            "<br>".join(e(x) for x in r["responders"]),
+            e(r["dose"]), e(r["definition"]),
+            "<br>".join(e(x) for x in r["stops"]) or "none reported in the book's sources",
+            f"<code>{e(r['source'])}</code>",
+            " ".join(badge(s) for s in r["statuses"]),
+            e(", ".join(r["bases"])) or "–",
+        ])
+    plain = "\n".join(f"{r['study']}: {'; '.join(r['responders'])} [{', '.join(r['statuses'])}]" for r in recs)
+    return HTML(
+        _table("Trials of thalidomide (and lenalidomide, for contrast) in adults with MDS, as each source counts",
+               EVIDENCE_HEADER, body, "tb-evidence"),
+        plain,
+    )
+
+
+# --------------------------------------------------------------------------- childhood against adult MDS (3.1)
+def mds_comparison_table() -> HTML:
+    """Side-by-side childhood and adult MDS from data/mds_comparison.yaml, each cell with its status."""
+    rows = dataset().rows("mds_comparison.yaml")
+    features: dict[str, dict] = {}
+    for r in rows:
+        features.setdefault(r.feature, {})[r.group] = r
+
+    def cell(r) -> str:
+        if r is None:
+            return "not covered in the book's sources"
+        basis = f", {e(r.basis)}" if r.basis else ""
+        return f"{e(r.text)} <span class=\"tb-cell-meta\">({badge(r.status)}{basis}; <code>{e(r.source)}</code>)</span>"
+
+    body = [[f"<strong>{e(f)}</strong>", cell(g.get("children")), cell(g.get("adults"))] for f, g in features.items()]
+    plain = "\n".join(f"{f}: children: {g['children'].text if 'children' in g else '-'}; adults: {g['adults'].text if 'adults' in g else '-'}"
+                      for f, g in features.items())
+    return HTML(_table("Childhood MDS against adult MDS, feature by feature", ["Feature", "Children", "Adults"], body, "tb-compare"), plain)
+
+
+# --------------------------------------------------------------------------- neuropathy in children (3.2)
+def neuropathy_table() -> HTML:
+    """Neuropathy counts in children on long thalidomide courses (bowel disease, not MDS), each with its
+    population, dose and duration (data/neuropathy_context.yaml joined to data/studies.csv)."""
+    ds = dataset()
+    context = {c.id: c for c in ds.rows("neuropathy_context.yaml")}
+    body, plain = [], []
+    for r in ds.rows("studies.csv"):
+        if r.outcome != "peripheral neuropathy" or r.study_id not in context:
+            continue
+        c = context[r.study_id]
+        body.append([
+            e(r.study_label), e(c.population), e(c.dose), e(c.duration), e(c.cumulative_dose),
+            f"{e(result_text(r))} {badge(r.status)}",
+            f"{badge(c.status)}{', ' + e(c.basis) if c.basis else ''}",
+            f"<code>{e(r.source)}</code>",
+        ])
+        plain.append(f"{r.study_label}: {result_text(r)} ({r.status}); {c.population}")
+    return HTML(
+        _table("Peripheral neuropathy in children and young people on thalidomide for bowel disease (not MDS)",
+               ["Study", "Population", "Dose", "Duration", "Cumulative dose", "Neuropathy (status)", "Context status", "Source"],
+               body, "tb-neuropathy"),
+        "\n".join(plain),
+    )
+
+
+# --------------------------------------------------------------------------- Kaplan-Meier worked example (3.2)
+KM_HORIZON_MONTHS = 60
+
+
+def km_data() -> tuple[list[float], list[bool], str]:
+    """Follow-up times (months) and events of the illustrative group, with the rows' status."""
+    rows = dataset().rows("km_example.yaml")
+    statuses = sorted({r.status for r in rows})
+    return [r.months for r in rows], [r.outcome == "died" for r in rows], ", ".join(statuses)
+
+
+def km_summary() -> dict:
+    """The numbers the page quotes about the worked example, all computed from data/km_example.yaml."""
+    times, events, status = km_data()
+    steps = kaplan_meier(times, events)
+    n = len(times)
+    s5 = survival_at(steps, KM_HORIZON_MONTHS)
+    deaths = sum(1 for t, ev in zip(times, events) if ev and t <= KM_HORIZON_MONTHS)
+    censored_early = sum(1 for t, ev in zip(times, events) if not ev and t < KM_HORIZON_MONTHS)
+    followed = sum(1 for t in times if t >= KM_HORIZON_MONTHS)
+    return {"n": n, "status": status, "steps": steps, "survival": s5, "deaths": deaths,
+            "censored_early": censored_early, "followed": followed}
+
+
+def _pct1(fr: Fraction | float) -> str:
+    return fixed(100 * float(fr), 1)
+
+
+def glue_km() -> None:
+    """Glue the worked example's numbers as km-* for {glue:text} (each carries the status 'illustrative')."""
+    from myst_nb import glue
+
+    s = km_summary()
+    st = s["status"]
+    n = s["n"]
+    values = {
+        "km-n": f"{n} children ({st})",
+        "km-horizon": f"{KM_HORIZON_MONTHS} months",
+        "km-deaths": f"{s['deaths']} ({st})",
+        "km-censored": f"{s['censored_early']} ({st})",
+        "km-followed": f"{s['followed']} ({st})",
+        "km-estimate": f"{s['survival'].numerator}/{s['survival'].denominator} = {_pct1(s['survival'])}% ({st}, derived)",
+        "km-crude-dead": f"{n - s['deaths']}/{n} = {_pct1(Fraction(n - s['deaths'], n))}% (derived)",
+        "km-crude-followed": f"{s['followed']}/{n} = {_pct1(Fraction(s['followed'], n))}% (derived)",
+        "km-crude-known": (f"{s['followed']}/{s['followed'] + s['deaths']} = "
+                           f"{_pct1(Fraction(s['followed'], s['followed'] + s['deaths']))}% (derived)"),
+    }
+    for k, v in values.items():
+        glue(k, Text(v), display=False)
+
+
+def km_steps_table() -> HTML:
+    """The hand arithmetic of the worked example: one line per time something happened, up to 5 years."""
+    s = km_summary()
+    body = []
+    for st in s["steps"]:
+        if st["time"] > KM_HORIZON_MONTHS:
+            break
+        body.append([
+            e(f"{st['time']:g}"), str(st["at_risk"]), str(st["events"]), str(st["censored"]),
+            f"{st['at_risk'] - st['events']}/{st['at_risk']}" if st["events"] else "1 (no death)",
+            f"{st['survival'].numerator}/{st['survival'].denominator} = {_pct1(st['survival'])}%",
+        ])
+    return HTML(
+        _table(f"Kaplan-Meier arithmetic for the worked example ({s['status']} data), up to {KM_HORIZON_MONTHS} months",
+               ["Month", "At risk", "Died", "Censored", "Factor (at risk − died) / at risk", "Survival so far"], body, "tb-km"),
+        f"{len(body)} steps",
+    )
+
+
+def km_figure():
+    """Step plot of the illustrative Kaplan-Meier curve with censoring marks and the 5-year estimate."""
+    import plotly.graph_objects as go
+
+    from .widgets import FigureOutput
+
+    s = km_summary()
+    times, events, status = km_data()
+    xs, ys = [0.0], [100.0]
+    for st in s["steps"]:
+        xs.append(float(st["time"]))
+        ys.append(round(100 * float(st["survival"]), 1))
+    cens_x = [float(t) for t, ev in zip(times, events) if not ev]
+    cens_y = [round(100 * float(survival_at(s["steps"], t)), 1) for t in cens_x]
+    est = round(100 * float(s["survival"]), 1)
+    fig = go.Figure([
+        go.Scatter(x=xs, y=ys, mode="lines", line={"shape": "hv", "width": 2}, name="Kaplan-Meier estimate (%)"),
+        go.Scatter(x=cens_x, y=cens_y, mode="markers", marker={"symbol": "line-ns-open", "size": 12, "line": {"width": 2}},
+                   name="Censored (alive when last seen)"),
+        go.Scatter(x=[KM_HORIZON_MONTHS], y=[est], mode="markers+text", marker={"symbol": "diamond", "size": 11},
+                   text=[f"{est}%"], textposition="top right", name=f"Estimate at {KM_HORIZON_MONTHS} months"),
+    ])
+    fig.update_layout(
+        xaxis={"title": {"text": "Months since diagnosis (illustrative)"}, "rangemode": "tozero"},
+        yaxis={"title": {"text": "Estimated survival (%)"}, "range": [0, 105]},
+        legend={"orientation": "h", "y": -0.3},
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        height=360,
+    )
+    caption = (f"Worked example ({status} data, not patients): {s['n']} children, Kaplan-Meier estimate with "
+               f"censoring marks; the diamond is the estimate at {KM_HORIZON_MONTHS} months.")
+    alt = (f"A step curve falling from 100% at month 0 to {est}% at {KM_HORIZON_MONTHS} months, one step per death "
+           f"({s['deaths']} deaths by then); {s['censored_early']} children are censored before {KM_HORIZON_MONTHS} months "
+           f"and {s['followed']} are followed beyond it without dying.")
+    return FigureOutput(fig, "km-worked-example", caption, alt)
+
+
+__all__ = [
+    "evidence_rows",
+    "evidence_table",
+    "fixed",
+    "glue_km",
+    "kaplan_meier",
+    "km_figure",
+    "km_steps_table",
+    "km_summary",
+    "mds_comparison_table",
+    "neuropathy_table",
+    "percent_checker",
+    "percent_counts",
+    "percent_counts_calc",
+    "percent_decimals",
+    "result_text",
+    "survival_at",
+]
