@@ -7,6 +7,7 @@ Browser tests never skip: if the site is not built or chromium is missing, they 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 from dataclasses import dataclass, field
@@ -143,3 +144,27 @@ def pytest_runtest_makereport(item, call):
     if report.skipped and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
         report.longrepr = f"a test was skipped, which this suite counts as a failure: {report.longrepr}"
+
+
+# ---------------------------------------------------------------- helpers shared by the browser tests
+def norm(s: str) -> str:
+    """Text with runs of white space folded, as a reader sees it."""
+    return re.sub(r"\s+", " ", s or "").strip()
+
+
+def assert_clean(v: Visit) -> None:
+    """The page stayed on the site, logged no error and opened no dialog."""
+    assert v.console_errors == [], f"console errors: {v.console_errors}"
+    assert v.page_errors == [], f"script errors: {v.page_errors}"
+    assert v.external_requests == [], f"asked another host: {v.external_requests}"
+    assert v.dialogs == [], f"dialogs: {v.dialogs}"
+
+
+def ready(page, sel: str):
+    """The widget root, scrolled into view and enhanced (data-ready="true")."""
+    from playwright.sync_api import expect
+
+    root = page.locator(sel)
+    root.scroll_into_view_if_needed()
+    expect(root).to_have_attribute("data-ready", "true", timeout=10000)
+    return root

@@ -131,4 +131,10 @@ def test_second_build_of_the_same_sources_is_identical(book: Path, tmp_path: Pat
     second = published_files(book / "_build/html")
     assert sorted(first) == sorted(second)
     differing = [name for name in first if first[name] != second[name]]
-    assert differing == [], f"pages differ between two builds of the same sources: {differing[:10]}"
+    if differing:
+        import difflib
+
+        a = first[differing[0]].decode().replace("><", ">\n<").splitlines()
+        b = second[differing[0]].decode().replace("><", ">\n<").splitlines()
+        sample = "\n".join(list(difflib.unified_diff(a, b, lineterm="", n=0))[:12])
+        pytest.fail(f"{len(differing)} pages differ between two builds, e.g. {differing[0]}:\n{sample}")

@@ -7,11 +7,9 @@ or from hand arithmetic (50 / 32.1 = 1.56 mg/kg/day), never from the code under 
 
 from __future__ import annotations
 
-import re
-
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import ROOT, assert_clean, norm, ready
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -23,24 +21,6 @@ QUIZ = yaml.safe_load((DATA / "quizzes/part3.yaml").read_text(encoding="utf-8"))
 # hand arithmetic: dose (the review's 50 mg/day, or one assumed 50 mg capsule a day) / CDC weight
 MG_PER_KG = {"case-1": "50 mg/day ÷ 32.1 kg = 1.56 mg/kg/day", "case-2": "50 mg/day ÷ 20.3 kg = 2.46 mg/kg/day",
              "case-3": "50 mg/day ÷ 51.2 kg = 0.98 mg/kg/day"}
-
-
-def norm(s: str) -> str:
-    return re.sub(r"\s+", " ", s or "").strip()
-
-
-def assert_clean(v) -> None:
-    assert v.console_errors == [], f"console errors: {v.console_errors}"
-    assert v.page_errors == [], f"script errors: {v.page_errors}"
-    assert v.external_requests == [], f"asked another host: {v.external_requests}"
-    assert v.dialogs == [], f"dialogs: {v.dialogs}"
-
-
-def ready(page, sel: str):
-    root = page.locator(sel)
-    root.scroll_into_view_if_needed()
-    expect(root).to_have_attribute("data-ready", "true", timeout=10000)
-    return root
 
 
 def score_text(score: int, of: int, answered: int) -> str:

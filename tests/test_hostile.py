@@ -28,6 +28,7 @@ from types import SimpleNamespace
 
 import pytest
 import yaml
+from conftest import norm
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -37,10 +38,6 @@ SPECS = yaml.safe_load(FIXTURE.read_text(encoding="utf-8"))
 H, H2 = SPECS["hostile"], SPECS["other"]
 KINDS = ("quiz", "stepper", "lookup", "calculator", "figure")
 LIVE_TAGS = {"img", "script", "svg", "iframe", "b", "object", "embed"}  # tags the hostile text spells
-
-
-def norm(s: str) -> str:
-    return re.sub(r"\s+", " ", s or "").strip()
 
 
 class Tags(HTMLParser):

@@ -7,11 +7,10 @@ data/studies.csv, data/diseases.csv) and from hand sums written in this file, ne
 from __future__ import annotations
 
 import csv
-import re
 
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import ROOT, assert_clean, norm
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -26,19 +25,9 @@ FIG = "#fig-evidence-map"
 QUIZ_DATA = yaml.safe_load((DATA / "quizzes/part1.yaml").read_text(encoding="utf-8"))
 
 
-def norm(s: str) -> str:
-    return re.sub(r"\s+", " ", s or "").strip()
-
-
 def rows(name: str) -> list[dict]:
     with (DATA / name).open(encoding="utf-8") as f:
         return list(csv.DictReader(f))
-
-
-def assert_clean(v) -> None:
-    assert v.console_errors == [], f"console errors: {v.console_errors}"
-    assert v.page_errors == [], f"script errors: {v.page_errors}"
-    assert v.external_requests == [], f"asked another host: {v.external_requests}"
 
 
 def score_text(score: int, of: int, answered: int) -> str:

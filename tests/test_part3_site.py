@@ -8,6 +8,7 @@ Expected values are hand arithmetic or the data files, never the code under test
 from __future__ import annotations
 
 import pytest
+from conftest import assert_clean, ready
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -17,19 +18,6 @@ P32 = "chapters/3-clinical-efficacy/3.2-clinical-studies.html"
 FIGURE = "#tbw-figure-response-by-denominator"
 PLOT_ID = "tbw-figure-response-by-denominator-plot"
 CHECKER = "#tbw-calculator-percent-counts"
-
-
-def assert_clean(v) -> None:
-    assert v.console_errors == [], v.console_errors
-    assert v.page_errors == [], v.page_errors
-    assert v.external_requests == [], v.external_requests
-
-
-def ready(page, sel):
-    root = page.locator(sel)
-    root.scroll_into_view_if_needed()
-    expect(root).to_have_attribute("data-ready", "true", timeout=10000)
-    return root
 
 
 def test_denominator_switch_changes_the_plotted_values(visit):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import ROOT, assert_clean, norm, ready
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -27,23 +27,6 @@ ROWS = yaml.safe_load((ROOT / "data/mechanisms.yaml").read_text(encoding="utf-8"
 STEPS = yaml.safe_load((ROOT / "data/steppers/mechanism-summary.yaml").read_text(encoding="utf-8"))
 QUIZ_DATA = yaml.safe_load((ROOT / "data/quizzes/part2.yaml").read_text(encoding="utf-8"))
 DRUG = {"thalidomide": "Thalidomide", "lenalidomide": "Lenalidomide", "pomalidomide": "Pomalidomide"}
-
-
-def norm(s: str) -> str:
-    return re.sub(r"\s+", " ", s or "").strip()
-
-
-def assert_clean(v) -> None:
-    assert v.console_errors == [], f"console errors: {v.console_errors}"
-    assert v.page_errors == [], f"script errors: {v.page_errors}"
-    assert v.external_requests == [], f"asked another host: {v.external_requests}"
-
-
-def ready(page, sel: str):
-    root = page.locator(sel)
-    root.scroll_into_view_if_needed()
-    expect(root).to_have_attribute("data-ready", "true", timeout=10000)
-    return root
 
 
 def ids_where(**want) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import assert_clean, norm, ready
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -20,24 +21,6 @@ EXPLORER = "#tbw-lookup-dose-adjustment"
 CAPSULES = "#tbw-calculator-capsules"
 COURSE = "#tbw-stepper-treatment-course"
 NOTICE = "not a prescribing guide"
-
-
-def norm(s: str) -> str:
-    return re.sub(r"\s+", " ", s or "").strip()
-
-
-def assert_clean(v) -> None:
-    assert v.console_errors == [], f"console errors: {v.console_errors}"
-    assert v.page_errors == [], f"script errors: {v.page_errors}"
-    assert v.external_requests == [], f"asked another host: {v.external_requests}"
-    assert v.dialogs == [], f"dialogs: {v.dialogs}"
-
-
-def ready(page, sel: str):
-    root = page.locator(sel)
-    root.scroll_into_view_if_needed()
-    expect(root).to_have_attribute("data-ready", "true", timeout=10000)
-    return root
 
 
 def shown_rows(root) -> list[str]:

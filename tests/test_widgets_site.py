@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import ROOT, assert_clean, norm, ready
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -37,25 +37,6 @@ def load(rel: str):
 STEPS = load("steppers/appraise-a-number.yaml")
 QUIZ_DATA = load("quizzes/evidence-labels.yaml")
 CTCAE = {t["id"]: t for t in load("ctcae.yaml")}
-
-
-def norm(s: str) -> str:
-    return re.sub(r"\s+", " ", s or "").strip()
-
-
-def assert_clean(v) -> None:
-    assert v.console_errors == [], f"console errors: {v.console_errors}"
-    assert v.page_errors == [], f"script errors: {v.page_errors}"
-    assert v.external_requests == [], f"asked another host: {v.external_requests}"
-    assert v.dialogs == [], f"dialogs: {v.dialogs}"
-
-
-def ready(page, sel: str):
-    """The widget root, scrolled into view and enhanced (data-ready="true")."""
-    root = page.locator(sel)
-    root.scroll_into_view_if_needed()
-    expect(root).to_have_attribute("data-ready", "true", timeout=10000)
-    return root
 
 
 def stage_title(i: int) -> str:

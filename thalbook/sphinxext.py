@@ -211,5 +211,5 @@ def setup(app: Sphinx) -> dict:
     app.add_css_file(f"{ASSET_DIR}/book.css")
     app.add_css_file(f"{ASSET_DIR}/thalbook.css")
     app.connect("html-page-context", on_page, priority=900)  # after myst-nb has added its scripts
-    app.connect("build-finished", on_finished)
+    app.connect("build-finished", on_finished, priority=900)  # after the theme rewrites pygments.css
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
