@@ -156,6 +156,10 @@ def test_cases_table_and_appraisal_boxes(visit):
     text = norm(v.page.locator("article").inner_text())
     assert "not verified" in text and "Teaching material, not a prescribing guide" in text
     assert "cannot be credited to thalidomide" in text
-    # no link to the part 4 dose-adjustment explorer (not written yet); the sidebar's part 4 overview is fine
-    assert v.page.locator('article a[href*="4-safety/"]').count() == 0
+    # the prose links case 1's neuropathy to the dose-adjustment explorer of page 4.2, and the link works
+    link = v.page.locator('article a[href*="4-safety/4.2-adverse-reactions-and-management"]')
+    expect(link).to_have_count(1)
+    link.click()
+    v.page.wait_for_load_state("load")
+    expect(v.page.locator("article h1")).to_contain_text("4.2 Adverse reactions")
     assert_clean(v)
