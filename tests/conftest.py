@@ -73,6 +73,27 @@ def browser():
         b.close()
 
 
+@pytest.fixture
+def book(tmp_path: Path) -> Path:
+    """A temporary book holding a copy of data/ and chapters/, for validating broken data in-process.
+    (tests/test_build.py overrides `book` with a whole built copy of the repository.)"""
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    shutil.copytree(ROOT / "chapters", tmp_path / "chapters")
+    (tmp_path / "_config.yml").write_text("title: fixture\n")
+    return tmp_path
+
+
+def data_errors(root: Path) -> list:
+    """Every DataError the validator raises for the book at `root` (it must raise)."""
+    from thalbook.data import load_dir
+    from thalbook.errors import DataError, DataErrors
+
+    with pytest.raises((DataError, DataErrors)) as info:
+        load_dir(root)
+    exc = info.value
+    return exc.errors if isinstance(exc, DataErrors) else [exc]
+
+
 @dataclass
 class Visit:
     """A page plus everything it did that a test may want to assert on."""

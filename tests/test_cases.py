@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import data_errors
 
 import thalbook as tb
 from thalbook.cases import NOTICE, capsule_schedules, case_ids, case_spec, fmt, mg_per_kg
-from thalbook.data import dataset, load_dir
-from thalbook.errors import DataError, DataErrors
+from thalbook.data import dataset
 from thalbook.schemas import CASE_KINDS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -186,19 +186,8 @@ def test_cases_table_lists_every_case_with_status():
 
 
 # ------------------------------------------------------------------ validation: file and field named
-@pytest.fixture
-def book(tmp_path: Path) -> Path:
-    shutil.copytree(DATA, tmp_path / "data")
-    shutil.copytree(ROOT / "chapters", tmp_path / "chapters")
-    (tmp_path / "_config.yml").write_text("title: fixture\n")
-    return tmp_path
-
-
 def errors_of(root: Path) -> list[str]:
-    with pytest.raises((DataError, DataErrors)) as info:
-        load_dir(root)
-    exc = info.value
-    return [str(e) for e in (exc.errors if isinstance(exc, DataErrors) else [exc])]
+    return [str(e) for e in data_errors(root)]
 
 
 def line_of(text: str, pattern: str) -> int:

@@ -8,13 +8,12 @@ text itself, independently of the validator) and the column. A last group checks
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
+from conftest import data_errors
 
 from thalbook.data import load_dir
-from thalbook.errors import DataError, DataErrors
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -45,19 +44,6 @@ def kinds_for(rel: str) -> list[str]:
 CASES = [(f, k) for f in FILES for k in kinds_for(f)]
 
 
-@pytest.fixture
-def book(tmp_path: Path) -> Path:
-    shutil.copytree(DATA, tmp_path / "data")
-    shutil.copytree(ROOT / "chapters", tmp_path / "chapters")
-    (tmp_path / "_config.yml").write_text("title: fixture\n")
-    return tmp_path
-
-
-def errors_of(root: Path) -> list[DataError]:
-    with pytest.raises((DataError, DataErrors)) as info:
-        load_dir(root)
-    exc = info.value
-    return exc.errors if isinstance(exc, DataErrors) else [exc]
 
 
 def first_line(lines: list[str], pattern: str, start: int = 0) -> int:
@@ -201,7 +187,7 @@ def test_broken_file_names_file_line_and_column(book: Path, rel: str, kind: str)
     breaker = break_csv if rel.endswith(".csv") else break_bib if rel.endswith(".bib") else break_yaml
     broken, line, column, words = breaker(text, kind)
     path.write_text(broken, encoding="utf-8")
-    errors = errors_of(book)
+    errors = data_errors(book)
     mine = [e for e in errors if e.path == rel]
     assert mine, f"no error names {rel}; got: {[str(e) for e in errors]}"
     hit = [e for e in mine if e.line == line and words in e.message]
@@ -223,13 +209,13 @@ def test_error_message_format_matches_the_contract(book: Path):
     lines[4] = ",".join(row)
     path.write_text("\n".join(lines) + "\n")
     assert "data/studies.csv, line 5, column 'numerator': expected a whole number, got 'abc'" in [
-        str(e) for e in errors_of(book)
+        str(e) for e in data_errors(book)
     ]
 
 
 def test_unknown_file_in_data_is_named(book: Path):
     (book / "data" / "stray.csv").write_text("a,b\n1,2\n")
-    assert any(e.path == "data/stray.csv" for e in errors_of(book))
+    assert any(e.path == "data/stray.csv" for e in data_errors(book))
 
 
 def test_appraisal_quote_longer_than_30_words_is_refused(book: Path):
@@ -240,7 +226,7 @@ def test_appraisal_quote_longer_than_30_words_is_refused(book: Path):
     i = first_line(lines, r"^\s+claim:")
     lines[i] = f"  claim: {long_quote}"
     path.write_text("\n".join(lines) + "\n")
-    hit = [e for e in errors_of(book) if e.line == i + 1]
+    hit = [e for e in data_errors(book) if e.line == i + 1]
     assert hit and "more than 30 words" in hit[0].message
 
 

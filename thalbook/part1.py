@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .book import HTML, Text, badge, e, fact_text
+from .book import HTML, Text, _table, badge, e, fact_text
 from .data import dataset
 
 DISEASES = ("MDS", "DBA")
@@ -299,13 +299,8 @@ def searches_table() -> HTML:
         if m.kind == "search"
     ]
     caption = "Searches behind each 'not found' (data/evidence_map.csv)"
-    head = "".join(f'<th scope="col">{h}</th>' for h in ("Question", "Population", "Where and when searched", "Note", "Status"))
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
-    markup = (
-        f'<div class="tb-table-wrap" tabindex="0" role="region" aria-label="{e(caption)}">'
-        f'<table class="tb-table tb-searches"><caption>{e(caption)}</caption><thead><tr>{head}</tr></thead>'
-        f"<tbody>{body}</tbody></table></div>"
-    )
+    headers = ["Question", "Population", "Where and when searched", "Note", "Status"]
+    markup = _table(caption, headers, rows, "tb-searches")
     return HTML(markup, f"{len(rows)} searches, none found")
 
 
