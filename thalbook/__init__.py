@@ -4,6 +4,11 @@
     tb.appraisal_box("ch1-common")
 """
 
+from .backmatter import (  # noqa: F401  (back matter: critical reading, data dictionary)
+    checklist_summary,
+    critical_reading_checklist,
+    data_dictionary,
+)
 from .book import (  # noqa: F401
     appraisal_box,
     appraisal_list,
@@ -32,6 +37,11 @@ from .cases import (  # noqa: F401  (page 3.3)
 )
 from .data import dataset  # noqa: F401
 from .errors import DataError, DataErrors  # noqa: F401
+from .guides import (  # noqa: F401  (back matter: lecturer guide, changelog)
+    changelog,
+    errata,
+    lesson_plan,
+)
 from .part1 import (  # noqa: F401
     disease_comparison,
     evidence_map_figure,
@@ -49,6 +59,18 @@ from .part3 import (  # noqa: F401
     neuropathy_table,
     percent_checker,
     percent_counts,
+)
+from .part5 import (  # noqa: F401  (pages 5.1-5.3)
+    citation_tracer,
+    glue_citations,
+    glue_planning,
+    open_issues_table,
+    other_uses_table,
+    planning_table,
+    reference_list_table,
+    sample_size_calculator,
+    sample_size_table,
+    table1_traced,
 )
 from .pharmacology import (  # noqa: F401
     cereblon_diagram,

@@ -42,16 +42,17 @@ class HTML:
 
 
 class Markdown:
-    """MyST Markdown that myst-nb parses into real Sphinx nodes (a glossary, say)."""
+    """MyST Markdown that myst-nb parses into real Sphinx nodes (a glossary, say), with an optional
+    plain-text twin for a terminal."""
 
-    def __init__(self, text: str):
-        self.text = text
+    def __init__(self, text: str, plain: str | None = None):
+        self.text, self.plain = text, plain
 
     def _repr_markdown_(self) -> str:
         return self.text
 
     def __repr__(self) -> str:
-        return self.text
+        return self.text if self.plain is None else self.plain
 
 
 def e(text) -> str:
@@ -197,7 +198,7 @@ def glossary() -> Markdown:
     terms = sorted(dataset().rows("glossary.yaml"), key=lambda t: t.term.lower())
     lines = ["```{glossary}"]
     for t in terms:
-        lines.append(t.term)
+        lines.extend([t.term, *t.aliases])  # a Sphinx glossary entry may carry several names, each linkable
         lines.append(f"  {t.definition} *(Source: `{t.source}`; {t.status}.)*")
         lines.append("")
     lines.append("```")

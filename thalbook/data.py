@@ -9,17 +9,20 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import json
 import os
 import re
+import types
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, Union, get_args, get_origin
 
 import pandas as pd
 import yaml
 from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 
 from .errors import DataError, DataErrors
-from .schemas import DOCUMENTS, FOLDERS, STATUSES, TABLES, Row
+from .schemas import DOCUMENTS, FOLDERS, SLUG, STATUSES, TABLES, Row
 
 BIB_ENTRY = re.compile(r"^@(\w+)\s*\{\s*([^,\s]+)\s*,", re.MULTILINE)
 BIB_STATUS = re.compile(r"^\s*status\s*=\s*\{([^}]*)\}", re.MULTILINE)
@@ -328,6 +331,8 @@ class Dataset:
             shown = self.shown(self.dir / name)
             key_cols = TABLES[name][1]
             seen: dict[tuple, int] = {}
+            # glossary.yaml: each name (term or alias) links to one entry only
+            glossary_names = {r.term.casefold(): r.term for _, r in rows} if name == "glossary.yaml" else {}
             field_lines = getattr(rows, "field_lines", {})
             for index, (line, row) in enumerate(rows):
                 def at(field: str, index=index, line=line, field_lines=field_lines) -> int:
@@ -343,6 +348,14 @@ class Dataset:
                     # not with_suffix: a page named '1.1-slug' has a dot that is not a suffix
                     if not any(page.with_name(page.name + s).is_file() for s in (".ipynb", ".md")):
                         errors.append(DataError(shown, at("page"), "page", f"no page '{row.page}' (.ipynb or .md) in the book"))
+                    questions = [q.id for _, q in self.tables.get("checklist.yaml", [])]
+                    if row.question not in questions:  # every flag sits under one checklist question
+                        errors.append(DataError(shown, at("question"), "question",
+                                                f"no question '{row.question}' in data/checklist.yaml; known: {', '.join(questions)}"))
+                for alias in getattr(row, "aliases", []) if name == "glossary.yaml" else []:
+                    owner = glossary_names.setdefault(alias.casefold(), row.term)
+                    if owner != row.term:
+                        errors.append(DataError(shown, at("aliases"), "aliases", f"'{alias}' already names the term '{owner}'"))
         for _folder, files in self.folders.items():
             for stem, (shown, doc) in files.items():
                 if doc.id != stem:
@@ -369,6 +382,18 @@ class Dataset:
                 for i, stage in enumerate(getattr(doc, "stages", [])):
                     if [s.id for s in doc.stages].count(stage.id) > 1:
                         errors.append(DataError(shown, _line_finder(lines)(("stages", i)), f"stages[{i}].id", f"duplicate stage id '{stage.id}'"))
+        # a row or document may check what it names in other files: `cross_check(dataset)` in schemas.py
+        # returns (field path, message) pairs (part 5: citations.yaml, other_uses.yaml, trial_planning.yaml)
+        for name, rows in self.tables.items():
+            field_lines = getattr(rows, "field_lines", {})
+            for index, (line, row) in enumerate(rows):
+                for path, message in row.cross_check(self) if hasattr(row, "cross_check") else []:
+                    errors.append(DataError(self.shown(self.dir / name), field_lines.get((index, path[0]), line), _path_name(path), message))
+        for name, doc in self.documents.items():
+            if hasattr(doc, "cross_check"):
+                shown = self.shown(self.dir / name)
+                line_of = _line_finder(read_yaml(self.dir / name, shown)[1])
+                errors.extend(DataError(shown, line_of(path), _path_name(path), message) for path, message in doc.cross_check(self))
         return errors
 
     # ------------------------------------------------------------ access
@@ -416,4 +441,169 @@ def load_dir(root: Path) -> Dataset:
     return Dataset(Path(root)).load()
 
 
-__all__ = ["STATUSES", "DataError", "DataErrors", "Dataset", "data_dir", "dataset", "load_dir", "project_root"]
+# ---------------------------------------------------------------- the data dictionary (generated from schemas.py)
+_PATTERN_WORDS = {
+    SLUG: "an identifier: lower-case letters and digits, joined by '-', '_' or '.'",
+    r"^\d+(\.\d+)?$": "digits, with decimals only if the source prints them",
+    r"^(\d\.\d|Table 1|References)$": "a section number such as 1.1, or 'Table 1', or 'References'",
+}
+_SCALAR_KIND = {str: "text", int: "whole number", float: "number", bool: "true or false"}
+_PLURAL = {"text": "texts", "whole number": "whole numbers", "number": "numbers", "true or false": "true/false values",
+           "choice": "choices", "record": "records"}
+
+
+def _unwrap_optional(annotation: Any) -> Any:
+    """`X | None` -> X (whether a value may be empty is told by `required`, not by the type)."""
+    if get_origin(annotation) in (Union, types.UnionType):
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        if len(args) == 1:
+            return args[0]
+    return annotation
+
+
+def _nested_model(annotation: Any) -> type[BaseModel] | None:
+    """The record model inside a field (`Model`, `Model | None` or `list[Model]`), if any."""
+    annotation = _unwrap_optional(annotation)
+    if get_origin(annotation) is list:
+        annotation = _unwrap_optional(get_args(annotation)[0])
+    return annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+
+
+def _kind(annotation: Any) -> str:
+    annotation = _unwrap_optional(annotation)
+    if get_origin(annotation) is Literal:
+        return "choice"
+    if get_origin(annotation) is list:
+        inner = _kind(get_args(annotation)[0])
+        return "list of " + _PLURAL.get(inner, inner)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return "record"
+    return _SCALAR_KIND.get(annotation, getattr(annotation, "__name__", str(annotation)))
+
+
+def _literal_values(annotation: Any) -> tuple[str, ...] | None:
+    annotation = _unwrap_optional(annotation)
+    if get_origin(annotation) is list:
+        return _literal_values(get_args(annotation)[0])
+    if get_origin(annotation) is Literal:
+        return tuple(str(v) for v in get_args(annotation))
+    return None
+
+
+def _default_text(field: FieldInfo) -> str:
+    value = field.default_factory() if field.default_factory is not None else field.default  # type: ignore[call-arg]
+    if value is None or value == "" or value == []:
+        return "empty"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _allowed(field: FieldInfo, values: tuple[str, ...] | None) -> str:
+    """Values a field accepts, in words: choices, pattern, bounds, list lengths, and whether it may be left out."""
+    parts = []
+    if values:
+        parts.append("one of: " + ", ".join(values))
+    lengths: dict[str, int] = {}
+    for m in field.metadata:
+        pattern = getattr(m, "pattern", None)
+        if pattern:
+            words = _PATTERN_WORDS.get(pattern)
+            parts.append(f"{words} (pattern {pattern})" if words else f"text matching the pattern {pattern}")
+        for attr, words in (("ge", "at least"), ("gt", "more than"), ("le", "at most"), ("lt", "less than")):
+            bound = getattr(m, attr, None)
+            if bound is not None:
+                parts.append(f"{words} {bound:g}" if isinstance(bound, (int, float)) else f"{words} {bound}")
+        for attr in ("min_length", "max_length"):
+            if getattr(m, attr, None) is not None:
+                lengths[attr] = getattr(m, attr)
+    if lengths:
+        low, high = lengths.get("min_length"), lengths.get("max_length")
+        parts.append(f"{low} to {high} items" if low is not None and high is not None
+                     else f"at least {low} item{'s' if low != 1 else ''}" if low is not None else f"at most {high} items")
+    parts.append("required" if field.is_required() else f"optional (if left out: {_default_text(field)})")
+    return "; ".join(parts)
+
+
+def _field_rows(model: type[BaseModel], prefix: str = "", seen: tuple = ()) -> list[dict[str, Any]]:
+    """One row per field of `model`, then the fields of each nested record under a dotted path."""
+    rows = []
+    # provenance (source, status, basis) comes last, as in the data files
+    fields = sorted(model.model_fields.items(), key=lambda item: item[0] in ("source", "status", "basis"))
+    for name, field in fields:
+        path = prefix + name
+        values = _literal_values(field.annotation)
+        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        rows.append({
+            "column": path,
+            "type": _kind(field.annotation),
+            "unit": str(extra.get("unit") or ""),
+            "meaning": field.description or "",
+            "allowed": _allowed(field, values),
+            "required": field.is_required(),
+            "values": values,
+        })
+        inner = _nested_model(field.annotation)
+        if inner is not None and inner not in seen:  # guard against a model that nests itself
+            rows.extend(_field_rows(inner, path + ".", seen + (model,)))
+    return rows
+
+
+def registered_files() -> list[tuple[str, type[Row], str]]:
+    """Every file the registry in schemas.py describes, as (file, model, layout), read at call time so that
+    a model added to TABLES, DOCUMENTS or FOLDERS appears without any change here."""
+    files = [(name, model, "CSV table: one row per record" if name.endswith(".csv") else "YAML list: one record per item")
+             for name, (model, _key) in TABLES.items()]
+    files += [(name, model, "YAML document: one record for the whole file") for name, model in DOCUMENTS.items()]
+    files += [(f"{folder}/*.yaml", model, "folder: one YAML record per file") for folder, model in FOLDERS.items()]
+    return sorted(files, key=lambda f: f[0])
+
+
+def card_name(file: str) -> str:
+    """The data card of a registered file: data/<name>.md ('studies.csv' -> 'studies.md', 'quizzes/*.yaml' -> 'quizzes.md')."""
+    return (file.split("/")[0] if "/" in file else Path(file).stem) + ".md"
+
+
+def data_card(file: str, root: Path | None = None) -> str | None:
+    """The text of a registered file's data card, or None when it has none."""
+    path = data_dir(root) / card_name(file)
+    return path.read_text(encoding="utf-8") if path.is_file() else None
+
+
+def page_title(page: str, root: Path | None = None) -> str:
+    """The title (first '# ' heading) of a book page given as a path without suffix, e.g.
+    'chapters/3-clinical-efficacy/overview'; the path itself when the page has no title."""
+    base = (root or project_root()) / page
+    for suffix in (".ipynb", ".md"):
+        path = base.with_name(base.name + suffix)  # not with_suffix: '3.2-slug' holds a dot
+        if not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8")
+        if suffix == ".ipynb":
+            cells = json.loads(text).get("cells", [])
+            text = "\n".join("".join(c.get("source", "")) for c in cells if c.get("cell_type") == "markdown")
+        for line in text.splitlines():
+            if line.startswith("# "):
+                return line[2:].strip()
+    return page
+
+
+def dictionary() -> pd.DataFrame:
+    """The data dictionary: one row per registered file x column (nested records as dotted paths).
+
+    Columns: file, column, type, unit, meaning, allowed (choices, pattern, bounds, required or optional
+    in words), required (bool), values (the allowed choices as a tuple, or None), model, layout, card.
+    Generated from the pydantic models in `thalbook/schemas.py`, so it cannot drift from the checks.
+    """
+    rows = []
+    for file, model, layout in registered_files():
+        for row in _field_rows(model):
+            rows.append({"file": file, **row, "model": model.__name__, "layout": layout, "card": "data/" + card_name(file)})
+    columns = ["file", "column", "type", "unit", "meaning", "allowed", "required", "values", "model", "layout", "card"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+__all__ = [
+    "STATUSES", "DataError", "DataErrors", "Dataset", "data_card", "data_dir", "dataset", "dictionary", "load_dir",
+    "page_title", "project_root", "registered_files",
+]

@@ -6,6 +6,8 @@ documentation cannot drift from the check that enforces it.
 
 from __future__ import annotations
 
+import ast
+import datetime
 import itertools
 import re
 from typing import Literal
@@ -119,6 +121,9 @@ class Appraisal(Sourced):
         "The book's verdict on the claim"
     )
     page: str = col("Page that raises the flag (path without suffix)")
+    question: str = col(
+        "Id of the question of the critical-reading checklist (data/checklist.yaml) this flag answers", pattern=SLUG
+    )
 
     @field_validator("claim")
     @classmethod
@@ -135,6 +140,20 @@ class Appraisal(Sourced):
 class Term(Sourced):
     term: str = col("The term as pages link to it with {term}")
     definition: str = col("One or two sentences in the book's words")
+    aliases: list[str] = col(
+        "Other names pages use for the same thing (a full name, a spelling); each links to this entry with {term}",
+        default_factory=list,
+    )
+
+
+# ---------------------------------------------------------------- checklist.yaml (back matter: reading a review critically)
+class ChecklistQuestion(Sourced):
+    """One question of the critical-reading checklist; each flag in appraisals.yaml names the question it answers."""
+
+    id: str = col("Identifier a flag names in its `question` field", pattern=SLUG)
+    question: str = col("The question a reader asks of any review, in the book's words")
+    look_for: str = col("What answers the question: the signs to look for (Markdown)")
+    how: str = col("How a reader can check it without special access (Markdown)")
 
 
 # ---------------------------------------------------------------- labels.yaml
@@ -148,9 +167,9 @@ class OriginLabel(Label):
 
 
 class Labels(Row):
-    statuses: list[Label]
-    bases: list[Label]
-    origins: list[OriginLabel]
+    statuses: list[Label] = col("The five status labels: what each says about a claim")
+    bases: list[Label] = col("The bases a status can rest on (full text, abstract, ...)")
+    origins: list[OriginLabel] = col("The origin tags of a teaching rule (L, P, A, X)")
 
     @model_validator(mode="after")
     def statuses_complete(self):
@@ -182,21 +201,21 @@ class Question(Sourced):
 
 class Quiz(Row):
     id: str = col("Identifier: tb.quiz('id')", pattern=SLUG)
-    title: str
-    questions: list[Question] = Field(min_length=1)
+    title: str = col("Title shown above the quiz")
+    questions: list[Question] = col("The questions, in the order shown", min_length=1)
 
 
 class Stage(Row):
     id: str = col("Identifier, unique in its stepper", pattern=SLUG)
-    title: str
+    title: str = col("Title of the stage")
     body: str = col("What the stage shows (Markdown)")
-    question: Question | None = None
+    question: Question | None = col("A question the reader answers at this stage", default=None)
 
 
 class Stepper(Row):
     id: str = col("Identifier: tb.stepper('id')", pattern=SLUG)
-    title: str
-    stages: list[Stage] = Field(min_length=2)
+    title: str = col("Title shown above the stepper")
+    stages: list[Stage] = col("The stages, in the order shown", min_length=2)
 
 
 # ---------------------------------------------------------------- ctcae.yaml
@@ -209,10 +228,10 @@ class LabUnit(Row):
 
 class LabTest(Sourced):
     id: str = col("Identifier of the laboratory test", pattern=SLUG)
-    label: str
+    label: str = col("Name of the test as the explorer shows it")
     adverse_event: str = col("CTCAE v5.0 term graded from it")
-    base_unit: str
-    units: list[LabUnit] = Field(min_length=1)
+    base_unit: str = col("Unit the grade floors and the LLN are given in, e.g. '/mm³'")
+    units: list[LabUnit] = col("Units a reader may enter a value in", min_length=1)
     grade_floors: list[float] = col(
         "Lowest value (base unit) still in grade 1, 2, 3, ...: below the last floor is the next grade"
     )
@@ -485,6 +504,177 @@ class DoseArithmetic(Sourced):
         return self
 
 
+# ---------------------------------------------------------------- part 5 (pages 5.1-5.3)
+def _quoted(v: str) -> str:
+    """The review's words inside typographic quotes, each quotation at most 30 words (as Appraisal.claim)."""
+    quotes = re.findall(r"“([^”]+)”", v)
+    if not quotes:
+        raise ValueError("expected the review's words inside typographic quotes “...”")
+    if any(len(q.split()) > 30 for q in quotes):
+        raise ValueError("a quotation of more than 30 words; quote less and paraphrase the rest")
+    return v
+
+
+class StudyRef(Row):
+    """A row of data/studies.csv, named by its key columns."""
+
+    study_id: str = col("study_id of the row in data/studies.csv", pattern=SLUG)
+    outcome: str = col("outcome of the row")
+    denominator_type: Literal["itt", "evaluable", "subgroup", "unknown"] = col("denominator_type of the row")
+    group: str = col("group of the row", default="all")
+
+
+def _missing_counts(counts: list[StudyRef], ds) -> list[tuple[tuple, str]]:
+    """(path, message) for each named row that data/studies.csv does not hold."""
+    keys = {(r.study_id, r.outcome, r.denominator_type, r.group) for r in ds.rows("studies.csv")}
+    return [
+        (("counts", i), f"no row ({c.study_id}, {c.outcome}, {c.denominator_type}, {c.group}) in data/studies.csv")
+        for i, c in enumerate(counts)
+        if (c.study_id, c.outcome, c.denominator_type, c.group) not in keys
+    ]
+
+
+class ReviewReference(Sourced):
+    """One numbered entry of the review's reference list and what it really is (page 5.1 citation tracer).
+
+    ``source`` is the entry's own key in data/references.bib and ``status`` must equal that entry's status.
+    """
+
+    number: int = col("The entry's number in the review's list, e.g. 4 for '[4]'", ge=1)
+    as_listed: str = col("The entry as the review prints it (its reference list may be cited as it stands)")
+    first_author: str = col("Surname of the first author as listed, e.g. 'Chen'")
+    short: str = col("How the tracer names the entry, e.g. 'Chen 2006 (as listed)'")
+    found: bool = col("True when the paper could be found as cited")
+    topic: str = col("What the paper is about, in the book's words; for an entry not found, what it claims to be")
+    reports: str = col("What the paper actually reports, or that it was not found and how it was looked for (Markdown)")
+    see_also: str | None = col("Key in data/references.bib of a related real paper (e.g. the real Hasle 2016 review)", default=None)
+    counts: list[StudyRef] = col("Rows of data/studies.csv that show what the paper reports, as printed", default_factory=list)
+
+
+class ReviewClaim(Sourced):
+    """One claim of the review's section 5.1 that cites (or should cite) a reference."""
+
+    id: str = col("Identifier of the claim", pattern=SLUG)
+    review_section: Literal["Table 1", "5.1"] = col("Where the claim stands in the review")
+    topic: str = col("The claim in a few words, as the tracer's menu shows it")
+    quote: str = col("The review's words: a short quotation in typographic quotes, at most 30 words")
+    named_author: str | None = col("Surname the review names for the claim's study, e.g. 'Chen'; empty if none", default=None)
+    cites: list[int] = col("Numbers of the references the review cites for the claim; empty if none", default_factory=list)
+    verdict: Literal["wrong", "impossible", "suspicious", "unsupported", "misattributed", "omitted", "holds"] = col(
+        "The book's verdict on the claim"
+    )
+    verdict_text: str = col("Why, in the book's words (Markdown)")
+    appraisal: str | None = col("Id of the flag in data/appraisals.yaml that discusses the claim, if any", default=None)
+
+    @field_validator("quote")
+    @classmethod
+    def short_marked_quote(cls, v: str) -> str:
+        return _quoted(v)
+
+
+class Citations(Row):
+    """data/citations.yaml: the review's reference list and the claims of section 5.1 that cite it."""
+
+    references: list[ReviewReference] = col("Every entry of the list, numbered 1, 2, 3, ... in order", min_length=1)
+    claims: list[ReviewClaim] = col("The claims of section 5.1 and Table 1 that cite (or should cite) a reference", min_length=1)
+
+    def cross_check(self, ds) -> list[tuple[tuple, str]]:
+        """Every key is in data/references.bib (with the entry's own status) and every cited number is listed."""
+        out: list[tuple[tuple, str]] = []
+        numbers = [r.number for r in self.references]
+        for i, r in enumerate(self.references):
+            if r.number != i + 1:
+                out.append((("references", i, "number"), f"expected {i + 1}: entries are numbered 1, 2, 3, ... in order"))
+            entry = ds.bib.get(r.source)
+            if entry is None:
+                out.append((("references", i, "source"), f"unknown source key '{r.source}': add it to data/references.bib"))
+            elif entry["status"] != r.status:
+                out.append((("references", i, "status"),
+                            f"expected '{entry['status']}', the status of '{r.source}' in data/references.bib, got '{r.status}'"))
+            if r.see_also and r.see_also not in ds.bib:
+                out.append((("references", i, "see_also"), f"unknown source key '{r.see_also}': add it to data/references.bib"))
+            out += [(("references", i, *path), message) for path, message in _missing_counts(r.counts, ds)]
+        ids: set[str] = set()
+        flags = {a.id for a in ds.rows("appraisals.yaml")} if "appraisals.yaml" in ds.tables else set()
+        for i, c in enumerate(self.claims):
+            if c.id in ids:
+                out.append((("claims", i, "id"), f"duplicate claim id '{c.id}'"))
+            ids.add(c.id)
+            if c.source not in ds.bib:
+                out.append((("claims", i, "source"), f"unknown source key '{c.source}': add it to data/references.bib"))
+            for j, n in enumerate(c.cites):
+                if n not in numbers:
+                    out.append((("claims", i, "cites", j), f"the review's list has no reference [{n}]"))
+            if c.appraisal and c.appraisal not in flags:
+                out.append((("claims", i, "appraisal"), f"no id '{c.appraisal}' in data/appraisals.yaml"))
+        return out
+
+
+class OtherUse(Sourced):
+    """One use of thalidomide (or an analogue) beyond childhood MDS, with its regulatory standing (page 5.3)."""
+
+    id: str = col("Identifier of the use", pattern=SLUG)
+    drug: Literal["thalidomide", "lenalidomide", "pomalidomide", "lenalidomide and pomalidomide", "cereblon-binding drugs"] = col(
+        "Drug the row is about"
+    )
+    condition: str = col("Disease or field, e.g. 'erythema nodosum leprosum (ENL)'")
+    standing: Literal[
+        "approved", "not approved", "reported off-label", "trial evidence", "mechanism", "no study found", "research field"
+    ] = col(
+        "approved / not approved: in the row's jurisdiction; reported off-label: use reported outside a licence; "
+        "trial evidence: studied in trials, regulatory standing not covered by the book's sources; "
+        "mechanism: how the drug acts in the disease, standing not covered"
+    )
+    jurisdiction: str = col("Where the standing applies, e.g. 'United States'; empty when it is not a regulatory row", default="")
+    since: int | None = col("Year of approval, if the row is an approval", unit="year", default=None, ge=1950, le=2030)
+    evidence: str = col("What the sources say, in the book's words (Markdown)")
+    in_review: bool = col("True when the review's section 5 names this use")
+    counts: list[StudyRef] = col("Rows of data/studies.csv shown with the use, as printed", default_factory=list)
+
+    def cross_check(self, ds) -> list[tuple[tuple, str]]:
+        return _missing_counts(self.counts, ds)
+
+
+class OpenIssue(Sourced):
+    """One open problem of section 5.2: what the review says, what is known, what a paediatric trial would measure."""
+
+    id: str = col("Identifier of the issue", pattern=SLUG)
+    issue: Literal["safety", "dosing", "combinations", "follow-up", "endpoints", "patient selection"] = col(
+        "Which of the review's open problems the row belongs to"
+    )
+    title: str = col("The problem in a few words")
+    review_says: str = col("What the review's section 5.2 says, in the book's words or a short quotation in typographic quotes")
+    known: str = col("What the book's sources say about it (its status is the row's status)")
+    measure: str = col("What a paediatric trial would need to measure: the book's teaching proposal")
+    measure_status: Status = col("Status of the proposal (a teaching proposal is illustrative)", default="illustrative")
+
+
+class PlanningAssumption(Sourced):
+    """A teaching assumption of the trial-size calculator (page 5.2): an expected rate, a precision, a confidence."""
+
+    id: str = col("Identifier of the assumption", pattern=SLUG)
+    kind: Literal["expected-rate", "half-width", "confidence"] = col("What the number sets")
+    label: str = col("What the number is, in the book's words")
+    value: float = col("The number", unit="% (rate, confidence) or percentage points (half-width)", gt=0, lt=100)
+    unit: Literal["%", "percentage points"] = col("Unit of value")
+    default: bool = col("True for the value the calculator starts with (one per kind)", default=False)
+    note: str = col("Why this value", default="")
+
+    @model_validator(mode="after")
+    def unit_fits_kind(self):
+        want = "percentage points" if self.kind == "half-width" else "%"
+        if self.unit != want:
+            raise ValueError(f"column 'unit': a {self.kind} row is in '{want}', got '{self.unit}'")
+        return self
+
+    def cross_check(self, ds) -> list[tuple[tuple, str]]:
+        same = [r for r in ds.rows("trial_planning.yaml") if r.kind == self.kind]
+        defaults = [r.id for r in same if r.default]
+        if len(defaults) != 1 and (self.default or (not defaults and same[0] is self)):
+            return [(("default",), f"expected exactly one default row of kind '{self.kind}', got {len(defaults)}")]
+        return []
+
+
 # ---------------------------------------------------------------- registry
 # file (relative to data/) -> (model, key columns, is a YAML list?)
 TABLES: dict[str, tuple[type[Row], tuple[str, ...]]] = {
@@ -492,6 +682,7 @@ TABLES: dict[str, tuple[type[Row], tuple[str, ...]]] = {
     "facts.yaml": (Fact, ("id",)),
     "appraisals.yaml": (Appraisal, ("id",)),
     "glossary.yaml": (Term, ("term",)),
+    "checklist.yaml": (ChecklistQuestion, ("id",)),  # back matter: reading a review critically
     "ctcae.yaml": (LabTest, ("id",)),
     "mds_comparison.yaml": (MdsFeature, ("id",)),
     "km_example.yaml": (FollowUp, ("id",)),
@@ -505,8 +696,179 @@ TABLES: dict[str, tuple[type[Row], tuple[str, ...]]] = {
     "dose_arithmetic.yaml": (DoseArithmetic, ("id",)),
     "mechanisms.yaml": (MechanismLink, ("id",)),
     "illustrative_weights.yaml": (IllustrativeWeight, ("id",)),  # page 3.3
+    "open_issues.yaml": (OpenIssue, ("id",)),  # page 5.2
+    "trial_planning.yaml": (PlanningAssumption, ("id",)),  # page 5.2
+    "other_uses.yaml": (OtherUse, ("id",)),  # page 5.3
 }
 # one object per file
 DOCUMENTS: dict[str, type[Row]] = {"labels.yaml": Labels}
+DOCUMENTS["citations.yaml"] = Citations  # page 5.1
 # folders with one object per file
 FOLDERS: dict[str, type[Row]] = {"quizzes": Quiz, "steppers": Stepper, "cases": Case}
+
+
+# ---------------------------------------------------------------- lesson_plans.yaml, changelog.yaml (back matter: lecturer guide, changelog)
+def tb_call(text: str) -> tuple[str, list, dict]:
+    """`tb.<name>(<literal arguments>)` as (name, args, kwargs): a sentence-level call a lecturer pastes
+    into a live notebook. Anything else (another module, a variable, an expression) is refused."""
+    refusal = f"expected a call such as tb.quiz(\"part1\", presenter=True) with literal arguments, got '{text}'"
+    try:
+        node = ast.parse(text.strip(), mode="eval").body
+    except SyntaxError:
+        raise ValueError(refusal) from None
+    func = getattr(node, "func", None)
+    if not (isinstance(node, ast.Call) and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
+            and func.value.id == "tb" and all(k.arg for k in node.keywords)):
+        raise ValueError(refusal)
+    try:
+        return func.attr, [ast.literal_eval(a) for a in node.args], {k.arg: ast.literal_eval(k.value) for k in node.keywords}
+    except ValueError:
+        raise ValueError(refusal) from None
+
+
+def _page_missing(ds, page: str) -> bool:
+    base = ds.root / page  # not with_suffix: a page named '1.1-slug' has a dot that is not a suffix
+    return not any(base.with_name(base.name + s).is_file() for s in (".ipynb", ".md"))
+
+
+class LessonStep(Row):
+    """One step of a lesson plan: how long, on which page, what to do, what to run live, what to ask."""
+
+    minutes: int = col("Length of the step", unit="minutes", ge=1, le=120)
+    page: str | None = col("Page of the book the step uses, as in _toc.yml (path without suffix); empty for a break", default=None)
+    body: str = col("What the lecturer and the class do, in the book's words (Markdown)")
+    live: list[str] = col(
+        "Sentence-level calls to run in a live notebook (make live), e.g. tb.quiz(\"part1\", presenter=True)",
+        default_factory=list,
+    )
+    prompt: str = col("A question to put to the class", default="")
+
+    @field_validator("live")
+    @classmethod
+    def calls(cls, v: list[str]) -> list[str]:
+        for text in v:
+            tb_call(text)
+        return v
+
+
+class LessonPlan(Row):
+    """A class of a stated length built from the book's pages (`tb.lesson_plan('id')`)."""
+
+    id: str = col("Identifier: tb.lesson_plan('id'), e.g. '45' for the 45-minute plan", pattern=SLUG)
+    title: str = col("What the class is about")
+    minutes: int = col("Stated length of the class; the steps add up to it", unit="minutes", ge=10, le=240)
+    audience: str = col("Who the class is for, and the room and screens it assumes")
+    aims: list[str] = col("What students can do after the class", min_length=1)
+    prepare: list[str] = col("What the lecturer does before the class", default_factory=list)
+    steps: list[LessonStep] = col("The steps, in class order", min_length=2)
+
+    @model_validator(mode="after")
+    def steps_fill_the_class(self):
+        total = sum(s.minutes for s in self.steps)
+        if total != self.minutes:
+            raise ValueError(f"field 'steps': the steps add up to {total} minutes, not the stated {self.minutes}")
+        return self
+
+
+class LessonPlans(Row):
+    """The lecturer guide's lesson plans."""
+
+    plans: list[LessonPlan] = col("The plans, each shown with tb.lesson_plan('id')", min_length=1)
+
+    @model_validator(mode="after")
+    def unique_ids(self):
+        ids = [p.id for p in self.plans]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"field 'plans': plan ids must be unique, got {', '.join(ids)}")
+        return self
+
+    def cross_check(self, ds) -> list[tuple[tuple, str]]:
+        """Every page is in the book and every live call names a function of thalbook."""
+        import thalbook
+
+        out: list[tuple[tuple, str]] = []
+        for i, plan in enumerate(self.plans):
+            for j, step in enumerate(plan.steps):
+                at = ("plans", i, "steps", j)
+                if step.page and _page_missing(ds, step.page):
+                    out.append((at + ("page",), f"no page '{step.page}' (.ipynb or .md) in the book"))
+                for k, text in enumerate(step.live):
+                    name = tb_call(text)[0]
+                    if not callable(getattr(thalbook, name, None)):
+                        out.append((at + ("live", k), f"thalbook has no function '{name}' (tb.{name})"))
+        return out
+
+
+COMMIT = r"^[0-9a-f]{7,40}$"
+
+
+class Change(Row):
+    """One change of a release, in a sentence, with the commits that made it."""
+
+    area: Literal["pages", "data", "widgets", "site", "build", "tests", "docs"] = col("What part of the book changed")
+    text: str = col("What changed, in a sentence (Markdown)")
+    commits: list[str] = col("Short hashes of the commits that made it; empty while not yet committed", default_factory=list)
+
+    @field_validator("commits")
+    @classmethod
+    def hashes(cls, v: list[str]) -> list[str]:
+        for c in v:
+            if not re.fullmatch(COMMIT, c):
+                raise ValueError(f"expected a commit hash of 7 to 40 lower-case hex digits, got '{c}'")
+        return v
+
+
+class Release(Row):
+    """A version of the book: what changed in it."""
+
+    version: str = col("Version, as in pyproject.toml", pattern=r"^\d+\.\d+\.\d+$")
+    date: datetime.date = col("Day of the release, or of the latest change while in progress (YYYY-MM-DD)")
+    state: Literal["complete", "in progress"] = col("Whether the version is complete or still being written")
+    label: str = col("The version in a few words")
+    changes: list[Change] = col("What changed", min_length=1)
+
+
+class Erratum(Change):
+    """An error in the book, found and fixed (or still open): what was wrong and what was done."""
+
+    id: str = col("Identifier of the erratum", pattern=SLUG)
+    area: Literal["number shown", "text", "layout", "widget behaviour", "link", "accessibility"] = col("Kind of error")
+    page: str | None = col("Page the error was on (path without suffix); empty when it was on every page", default=None)
+    found: datetime.date = col("Day the error was found (YYYY-MM-DD)")
+    fixed: datetime.date | None = col("Day it was fixed; empty while open", default=None)
+    text: str = col("What was wrong, in a sentence (Markdown)")
+    correction: str = col("What was done about it (Markdown); for an open erratum, what a reader should do meanwhile")
+
+    @model_validator(mode="after")
+    def fixed_after_found(self):
+        if self.fixed is not None and self.fixed < self.found:
+            raise ValueError(f"column 'fixed': {self.fixed} is before the day it was found, {self.found}")
+        return self
+
+
+class Changelog(Row):
+    """Releases, newest first, and the errata list."""
+
+    releases: list[Release] = col("Versions of the book, newest first", min_length=1)
+    errata: list[Erratum] = col("Errors in the book found since the first version", default_factory=list)
+
+    @model_validator(mode="after")
+    def newest_first(self):
+        dates = [r.date for r in self.releases]
+        if dates != sorted(dates, reverse=True):
+            raise ValueError("field 'releases': list the versions newest first")
+        ids = [e.id for e in self.errata]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"field 'errata': erratum ids must be unique, got {', '.join(ids)}")
+        return self
+
+    def cross_check(self, ds) -> list[tuple[tuple, str]]:
+        return [
+            (("errata", i, "page"), f"no page '{e.page}' (.ipynb or .md) in the book")
+            for i, e in enumerate(self.errata)
+            if e.page and _page_missing(ds, e.page)
+        ]
+
+
+DOCUMENTS["lesson_plans.yaml"] = LessonPlans  # back matter: lecturer guide
+DOCUMENTS["changelog.yaml"] = Changelog  # back matter: changelog and errata
