@@ -300,3 +300,35 @@ def test_anywidget_bundles_load_as_modules(tmp_path, cls, spec):
     )
     assert r.returncode == 0, r.stderr
     assert r.stdout.split() == ["function", "false"]
+
+
+# ---------------------------------------------------------------- trial size (page 5.2)
+def test_wilson_half_width_and_sample_size_parity():
+    """wilsonHalfWidth, wilsonIntervalForProportion, sampleSizeForPrecision and normalSampleSize give the
+    Python twins' values exactly (same arithmetic, same bisection); invalid input is null / ValueError."""
+    from thalbook.stats import (
+        normal_sample_size,
+        smallest_n_for_half_width,
+        wilson_half_width,
+        wilson_interval_for_proportion,
+    )
+
+    zs = (1.6448536269514715, Z95 := 1.959963984540054, 2.5758293035489)
+    halves = [[p / 40, n, z] for p in range(41) for n in (1, 2, 7, 27, 78, 100, 1000) for z in zs]
+    sizes = [[p / 100, d / 100, z] for p in (1, 5, 10, 30, 50, 70, 99) for d in (1, 2.5, 5, 10, 15, 20, 50) for z in zs]
+    bad_halves = [[1.5, 10, Z95], [-0.1, 10, Z95], [0.3, 0, Z95], [0.3, 2.5, Z95], [float("nan"), 10, Z95]]
+    bad_sizes = [[0.3, 0, Z95], [0.3, 1, Z95], [1.2, 0.1, Z95], [float("nan"), 0.1, Z95]]
+    out = node(
+        "const [h, s] = input;\n"
+        "console.log(JSON.stringify([h.map(([p, n, z]) => [calc.wilsonHalfWidth(p, n, z), calc.wilsonIntervalForProportion(p, n, z)]),"
+        " s.map(([p, d, z]) => [calc.sampleSizeForPrecision(p, d, z), calc.normalSampleSize(p, d, z)])]));",
+        enc([halves + bad_halves, sizes + bad_sizes]),
+    )
+    for (p, n, z), (h, ci) in zip(halves + bad_halves, out[0]):
+        py = py_or_none(wilson_half_width, p, n, z)
+        assert h == py, (p, n, z, h, py)
+        if py is not None:
+            assert ci == list(wilson_interval_for_proportion(p, n, z))
+    for (p, d, z), (n, m) in zip(sizes + bad_sizes, out[1]):
+        assert n == py_or_none(smallest_n_for_half_width, p, d, z), (p, d, z)
+        assert m == py_or_none(normal_sample_size, p, d, z), (p, d, z)

@@ -459,11 +459,21 @@ def _capsules_calc(values, spec):
 _capsules_calc.wants_spec = True  # type: ignore[attr-defined]
 
 
+def _sample_size_calc(values, spec):
+    from .part5 import sample_size_calc  # late import: thalbook.part5 builds widgets from this module
+
+    return sample_size_calc(values, spec)
+
+
+_sample_size_calc.wants_spec = True  # type: ignore[attr-defined]
+
+
 # name -> pure Python twin of the JS function of the same name in calculator.js CALCULATORS
 CALCULATORS: dict[str, Callable[[Mapping[str, float]], dict]] = {
     "wilson": _wilson_calc,
     "percent_counts": percent_counts_calc,  # page 3.2 (thalbook.part3)
     "capsules": _capsules_calc,  # page 4.2 (thalbook.safety; reads spec["params"])
+    "sample_size": _sample_size_calc,  # page 5.2 (thalbook.part5; reads spec["params"])
 }
 
 _NUM = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")

@@ -205,6 +205,67 @@ CALCULATORS.capsules = function capsulesCalc(values, spec) {
   } };
 };
 
+// ---- trial size for a precise response rate (page 5.2); Python twins in thalbook.stats and
+// thalbook.part5.sample_size_calc (z values come from spec.params, computed once in Python)
+export const TB_N_MAX = 100000;
+
+/** Half-width of the Wilson interval when proportion p is observed among n (null on invalid input). */
+export function wilsonHalfWidth(p, n, z = TB_Z95) {
+  if (typeof p !== "number" || !Number.isFinite(p) || p < 0 || p > 1) return null;
+  if (typeof n !== "number" || !Number.isInteger(n) || n < 1) return null;
+  const z2 = z * z;
+  const denom = 1 + z2 / n;
+  return (z * Math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))) / denom;
+}
+
+/** [low, high] of the Wilson interval around an observed proportion p among n (same order as wilsonInterval). */
+export function wilsonIntervalForProportion(p, n, z = TB_Z95) {
+  const half = wilsonHalfWidth(p, n, z);
+  if (half === null) return null;
+  const z2 = z * z;
+  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+}
+
+/** Smallest n (1..TB_N_MAX) whose Wilson half-width around p is at most d; null if none or invalid. */
+export function sampleSizeForPrecision(p, d, z = TB_Z95, nMax = TB_N_MAX) {
+  if (typeof d !== "number" || !Number.isFinite(d) || !(d > 0 && d < 1)) return null;
+  const top = wilsonHalfWidth(p, nMax, z);
+  if (top === null || top > d) return null;
+  let lo = 1;
+  let hi = nMax;
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (wilsonHalfWidth(p, mid, z) <= d) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** The normal-approximation size ceil(z² p(1-p) / d²), at least 1 (a cross-check). */
+export function normalSampleSize(p, d, z = TB_Z95) {
+  if (typeof p !== "number" || typeof d !== "number" || !Number.isFinite(p) || !Number.isFinite(d)) return null;
+  if (p < 0 || p > 1 || !(d > 0 && d < 1)) return null;
+  return Math.max(1, Math.ceil((z * z * p * (1 - p)) / (d * d)));
+}
+
+CALCULATORS.sample_size = function sampleSizeCalc(values, spec) {
+  const levels = ((spec && spec.params) || {}).levels || [];
+  const level = levels.find((l) => l.level === values.confidence);
+  if (!level) return { errors: { confidence: `Choose one of ${levels.map((l) => l.level).join(", ")}.` } };
+  const p = values.rate / 100;
+  const d = values.half_width / 100;
+  const n = sampleSizeForPrecision(p, d, level.z);
+  if (n === null) return { errors: { half_width: `More than ${TB_N_MAX} children would be needed: choose a wider interval.` } };
+  const ci = wilsonIntervalForProportion(p, n, level.z);
+  const half = wilsonHalfWidth(p, n, level.z);
+  return { outputs: {
+    n: `${n} children`,
+    interval: `${(ci[0] * 100).toFixed(1)}% to ${(ci[1] * 100).toFixed(1)}% (half-width ${(half * 100).toFixed(2)} points)`,
+    normal: `${normalSampleSize(p, d, level.z)} children`,
+  } };
+};
+
 function render({ model, el }) {
   const root = tbMount(el, model);
   const spec = model.get("spec") || {};

@@ -1,0 +1,561 @@
+"""Part 5 of the book (pages 5.1-5.3): the review's conclusions traced, its open issues, other uses.
+
+* 5.1: ``data/citations.yaml`` holds the review's nine references and the claims of its section 5.1 that
+  cite them. ``tracer_spec`` turns them into a spec for the book's Lookup widget in two modes: *by claim*
+  (claim -> the reference it cites -> what that reference reports -> verdict) and *by reference* (what
+  an entry is and which claims cite it, including "listed but never cited"). Every card is prerendered,
+  so the static twin reads as the full trace, in order, without JavaScript.
+* 5.2: ``data/open_issues.yaml`` (the open problems and what a paediatric trial would measure) and
+  ``data/trial_planning.yaml`` (teaching assumptions of the trial-size calculator, whose arithmetic is
+  ``thalbook.stats.smallest_n_for_half_width`` here and ``sampleSizeForPrecision`` in calculator.js).
+* 5.3: ``data/other_uses.yaml``: approved, off-label and research uses, each with its standing and status.
+
+Pure functions first, page-level functions last. No clinical number is typed here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .book import HTML, Text, _table, badge, count_text, e
+from .data import dataset
+from .part3 import DENOMINATOR_WORDS, fixed
+from .pharmacology import explorer_matches
+from .stats import (
+    normal_sample_size,
+    smallest_n_for_half_width,
+    wilson_half_width,
+    wilson_interval_for_proportion,
+    z_for_confidence,
+)
+
+REVIEW_KEY = "ma_thalidomide_mds_children"
+NEVER_CITED = "Listed but never cited"
+VERDICT_WORDS = {
+    "wrong": "wrong",
+    "impossible": "impossible",
+    "suspicious": "suspicious",
+    "unsupported": "unsupported",
+    "misattributed": "misattributed",
+    "omitted": "omitted",
+    "holds": "holds",
+}
+
+
+# --------------------------------------------------------------------------- citations (pure)
+def citations():
+    """The validated ``data/citations.yaml`` (references and claims)."""
+    return dataset().document("citations.yaml")
+
+
+def reference(doc, number: int):
+    """The entry numbered ``number`` of the review's list."""
+    for r in doc.references:
+        if r.number == number:
+            return r
+    raise KeyError(f"no reference [{number}] in data/citations.yaml")
+
+
+def cited_by(doc) -> dict[int, list[str]]:
+    """Reference number -> ids of the claims that cite it, in file order ([] for an entry never cited)."""
+    out: dict[int, list[str]] = {r.number: [] for r in doc.references}
+    for c in doc.claims:
+        for n in c.cites:
+            out[n].append(c.id)
+    return out
+
+
+def never_cited(doc) -> list[int]:
+    """Numbers of the entries no claim cites."""
+    return [n for n, ids in cited_by(doc).items() if not ids]
+
+
+def name_matches(doc, surname: str | None) -> list[int]:
+    """Numbers of the entries whose first author is ``surname`` (the review's 'Chen' -> [4])."""
+    if not surname:
+        return []
+    return [r.number for r in doc.references if r.first_author.casefold() == surname.casefold()]
+
+
+def name_note(doc, claim, number: int) -> str:
+    """What the name the text gives says about the entry it cites (Markdown, one or two sentences)."""
+    ref = reference(doc, number)
+    named = claim.named_author
+    if not named:
+        return f"The review names no author for this claim; the entry's first author is {ref.first_author}."
+    if named.casefold() == ref.first_author.casefold():
+        return f"The review names **{named} et al.**, the first author of [{number}]: the names match."
+    text = (f"The review names **{named} et al.**, but the first author of [{number}] is "
+            f"**{ref.first_author}**: the names do not match.")
+    others = [n for n in name_matches(doc, named) if n != number]
+    if others:
+        listed = ", ".join(f"[{n}], {reference(doc, n).short}," for n in others)
+        uncited = [n for n in others if n in never_cited(doc)]
+        text += f" The name {named} matches the first author of the listed {listed.rstrip(',')}"
+        text += ", which no sentence of the review cites." if uncited == others else "."
+    return text
+
+
+def count_lines(counts) -> list[str]:
+    """Each named row of data/studies.csv as a sentence: 'List 2006 (MDS-003), transfusion independence
+    (intention to treat): 99/148 (67%, verified)'."""
+    rows = {(r.study_id, r.outcome, r.denominator_type, r.group): r for r in dataset().rows("studies.csv")}
+    out = []
+    for c in counts:
+        row = rows[(c.study_id, c.outcome, c.denominator_type, c.group)]
+        group = "" if c.group == "all" else f", {c.group}"
+        how = "" if c.denominator_type == "unknown" else f" ({DENOMINATOR_WORDS[c.denominator_type]})"
+        out.append(f"{row.study_label}{group}, {c.outcome}{how}: "
+                   f"{count_text(c.study_id, c.outcome, c.denominator_type, c.group)}")
+    return out
+
+
+def reports_body(doc, ref) -> str:
+    """What an entry really is (Markdown): the book's account, counts as printed, a related real paper."""
+    parts = [ref.reports.strip()]
+    lines = count_lines(ref.counts)
+    if lines:
+        parts.append("Counts as the paper prints them:\n\n" + "\n".join(f"- {x}" for x in lines))
+    if ref.see_also:
+        parts.append(f"Related real paper: `{ref.see_also}`.")
+    return "\n\n".join(parts)
+
+
+def _claim_line(c) -> str:
+    cites = ", ".join(f"[{n}]" for n in c.cites) or "no reference"
+    return f"- **{c.topic}** (review {c.review_section}, cites {cites}): verdict *{c.verdict}*"
+
+
+def cited_by_body(doc, number: int) -> str:
+    """Which claims cite an entry (Markdown); for an entry no claim cites, says so and why it matters."""
+    ref = reference(doc, number)
+    claims = {c.id: c for c in doc.claims}
+    ids = cited_by(doc)[number]
+    if ids:
+        text = f"{len(ids)} claim{'s' if len(ids) > 1 else ''} of the review cite{'' if len(ids) > 1 else 's'} [{number}]:\n\n"
+        text += "\n".join(_claim_line(claims[i]) for i in ids)
+        names = sorted({claims[i].named_author for i in ids if claims[i].named_author})
+        if names:
+            text += (f"\n\nThe text calls the authors {' and '.join(f'**{n} et al.**' for n in names)}; "
+                     f"the entry's first author is **{ref.first_author}**.")
+    else:
+        text = (f"**{NEVER_CITED}.** No sentence of the review cites [{number}]: the entry stands only in "
+                "the reference list, so nothing in the text rests on it.")
+    uncited_namers = [c for c in doc.claims
+                      if c.named_author and c.named_author.casefold() == ref.first_author.casefold() and number not in c.cites]
+    if uncited_namers:
+        cites = sorted({n for c in uncited_namers for n in c.cites})
+        text += (f"\n\nYet the text names **{ref.first_author} et al.** for {len(uncited_namers)} claim"
+                 f"{'s' if len(uncited_namers) > 1 else ''}, citing {', '.join(f'[{n}]' for n in cites)} "
+                 f"instead: the name matches this entry, not the one cited.")
+    return text
+
+
+def _ref_title(ref) -> str:
+    return f"[{ref.number}] {ref.short}"
+
+
+def tracer_spec(mode: str = "claim", doc=None) -> dict:
+    """Lookup spec of the citation tracer.
+
+    ``mode="claim"``: one selector of the claims; for each claim four cards in reading order (the claim,
+    the entry it cites, what that entry reports, the verdict), or a "no reference" card.
+    ``mode="reference"``: one selector of the nine entries; for each, what it is as listed, what it
+    really is, and which claims cite it ("listed but never cited" for [4]-[9]).
+    """
+    doc = citations() if doc is None else doc
+    rows: list[dict] = []
+    if mode == "claim":
+        for c in doc.claims:
+            match = {"claim": c.id}
+            cites = ", ".join(f"[{n}]" for n in c.cites) or "no reference"
+            rows.append({
+                "id": f"{c.id}-claim", "match": match,
+                "title": f"1. The claim: {c.topic}",
+                "body": (f"> {c.quote}\n\nReview section: {c.review_section}. Cites: {cites}. Study named: "
+                         f"{(c.named_author + ' et al.') if c.named_author else 'none.'}"),
+                "tags": [f"review {c.review_section}"],
+                "source": REVIEW_KEY,
+            })
+            if not c.cites:
+                rows.append({
+                    "id": f"{c.id}-noref", "match": match,
+                    "title": "2-3. The reference it cites: none",
+                    "body": ("The review cites no reference and names no study for this claim, so there is "
+                             "nothing to trace: a reader cannot check it from the review."),
+                    "tags": ["no reference"],
+                    "source": REVIEW_KEY,
+                })
+            for n in c.cites:
+                ref = reference(doc, n)
+                rows.append({
+                    "id": f"{c.id}-ref{n}", "match": match,
+                    "title": f"2. The reference it cites: {_ref_title(ref)}",
+                    "body": f"As listed: {ref.as_listed}\n\n{name_note(doc, c, n)}",
+                    "tags": [f"listed as [{n}]", "found" if ref.found else "not found as cited"],
+                    "source": ref.source, "status": ref.status,
+                })
+                rows.append({
+                    "id": f"{c.id}-ref{n}-reports", "match": match,
+                    "title": f"3. What [{n}] actually reports: {ref.topic}",
+                    "body": reports_body(doc, ref),
+                    "tags": ["found" if ref.found else "not found as cited"] + ([f"basis: {ref.basis}"] if ref.basis else []),
+                    "source": ref.source, "status": ref.status,
+                })
+            rows.append({
+                "id": f"{c.id}-verdict", "match": match,
+                "title": f"4. Verdict: {VERDICT_WORDS[c.verdict]}",
+                "body": c.verdict_text.strip() + (f"\n\nDiscussed in the flag `{c.appraisal}` on this page." if c.appraisal else ""),
+                "tags": [f"verdict: {c.verdict}"] + ([f"basis: {c.basis}"] if c.basis else []),
+                "source": c.source, "status": c.status,
+            })
+        return {
+            "id": "citation-tracer-claims",
+            "title": "Citation tracer, by claim: from the review's words to what its reference says",
+            "selectors": [{"name": "claim", "label": "Claim of the review",
+                           "options": [{"value": c.id, "label": c.topic} for c in doc.claims]}],
+            "rows": rows,
+            "empty": "Choose a claim.",
+        }
+    if mode == "reference":
+        for ref in doc.references:
+            match = {"reference": str(ref.number)}
+            rows.append({
+                "id": f"ref{ref.number}-entry", "match": match,
+                "title": f"{_ref_title(ref)}: the entry as listed",
+                "body": f"As listed: {ref.as_listed}\n\nFirst author as listed: {ref.first_author}.",
+                "tags": [f"listed as [{ref.number}]", "found" if ref.found else "not found as cited"],
+                "source": ref.source, "status": ref.status,
+            })
+            rows.append({
+                "id": f"ref{ref.number}-reports", "match": match,
+                "title": f"What [{ref.number}] really is: {ref.topic}",
+                "body": reports_body(doc, ref),
+                "tags": [f"basis: {ref.basis}"] if ref.basis else [],
+                "source": ref.source, "status": ref.status,
+            })
+            ids = cited_by(doc)[ref.number]
+            rows.append({
+                "id": f"ref{ref.number}-cited", "match": match,
+                "title": f"Claims that cite [{ref.number}]: {len(ids) or 'none'}",
+                "body": cited_by_body(doc, ref.number),
+                "tags": [NEVER_CITED.lower()] if not ids else [f"cited by {len(ids)}"],
+                "source": "thalbook_evidence_notes", "status": "derived",
+            })
+        return {
+            "id": "citation-tracer-references",
+            "title": "Citation tracer, by reference: what each entry of the list is, and who cites it",
+            "selectors": [{"name": "reference", "label": "Entry of the reference list",
+                           "options": [{"value": str(r.number), "label": _ref_title(r)} for r in doc.references]}],
+            "rows": rows,
+            "empty": "Choose an entry.",
+        }
+    raise ValueError(f"mode must be 'claim' or 'reference', got {mode!r}")
+
+
+def tracer_cards(spec: Mapping[str, Any], choice: str) -> list[str]:
+    """Ids of the cards the tracer shows for one choice (the matching rule of lookup.js)."""
+    name = spec["selectors"][0]["name"]
+    return explorer_matches(spec, {name: str(choice)})
+
+
+# --------------------------------------------------------------------------- trial size (pure twin of calculator.js)
+def _js_num(v: float) -> str:
+    """JS ``String(Number(v))`` for the values used here: 95 -> '95', 97.5 -> '97.5'."""
+    return str(int(v)) if float(v).is_integer() else repr(float(v))
+
+
+def sample_size_calc(values: Mapping[str, float], spec: Mapping[str, Any]) -> dict:
+    """Python twin of ``CALCULATORS.sample_size`` in static/calculator.js: every output is text.
+
+    ``values``: rate (%), half_width (percentage points), confidence (%); ``spec["params"]["levels"]``
+    lists the allowed confidence levels with their z (computed once, in Python, by ``sample_size_spec``).
+    """
+    levels = (spec.get("params") or {}).get("levels", [])
+    level = next((lv for lv in levels if lv["level"] == values["confidence"]), None)
+    if level is None:
+        return {"errors": {"confidence": f"Choose one of {', '.join(_js_num(lv['level']) for lv in levels)}."}}
+    p = values["rate"] / 100
+    d = values["half_width"] / 100
+    n = smallest_n_for_half_width(p, d, level["z"])
+    if n is None:
+        return {"errors": {"half_width": "More than 100000 children would be needed: choose a wider interval."}}
+    low, high = wilson_interval_for_proportion(p, n, level["z"])
+    half = wilson_half_width(p, n, level["z"])
+    return {"outputs": {
+        "n": f"{n} children",
+        "interval": f"{fixed(low * 100, 1)}% to {fixed(high * 100, 1)}% (half-width {fixed(half * 100, 2)} points)",
+        "normal": f"{normal_sample_size(p, d, level['z'])} children",
+    }}
+
+
+sample_size_calc.wants_spec = True  # type: ignore[attr-defined]
+
+
+def planning_rows(kind: str | None = None) -> list:
+    rows = dataset().rows("trial_planning.yaml")
+    return [r for r in rows if kind is None or r.kind == kind]
+
+
+def planning_default(kind: str):
+    return next(r for r in planning_rows(kind) if r.default)
+
+
+def sample_size_spec() -> dict:
+    """Calculator spec (fn ``sample_size``) started at the data's default assumptions."""
+    rate, hw, conf = (planning_default(k) for k in ("expected-rate", "half-width", "confidence"))
+    levels = [{"level": int(r.value) if float(r.value).is_integer() else r.value, "z": z_for_confidence(r.value / 100)}
+              for r in planning_rows("confidence")]
+    widths = ", ".join(_js_num(r.value) for r in planning_rows("half-width"))
+    return {
+        "id": "sample-size",
+        "title": "How many children would a single-arm trial need?",
+        "fn": "sample_size",
+        "inputs": [
+            {"name": "rate", "label": "Expected response rate", "unit": "%", "min": 1, "max": 99},
+            {"name": "half_width", "label": "Interval should reach at most, either side", "unit": "percentage points",
+             "min": 1, "max": 50},
+            {"name": "confidence", "label": "Confidence level", "unit": "%", "min": 50, "max": 99.9},
+        ],
+        "outputs": [
+            {"name": "n", "label": "Smallest number of children (Wilson interval)"},
+            {"name": "interval", "label": "Wilson interval at that size, if the expected rate is observed"},
+            {"name": "normal", "label": "Textbook normal approximation z²p(1−p)/d², as a cross-check"},
+        ],
+        "params": {"levels": levels},
+        "start": {"rate": _js_num(rate.value), "half_width": _js_num(hw.value), "confidence": _js_num(conf.value)},
+        "note": (
+            f"The starting values are teaching assumptions from `data/trial_planning.yaml` ({rate.status}): "
+            f"a {_js_num(rate.value)}% rate, an interval of {_js_num(hw.value)} points either side "
+            f"(the table uses {widths}) and {_js_num(conf.value)}% confidence; confidence levels offered: "
+            f"{', '.join(_js_num(lv['level']) for lv in levels)}. The answer is the smallest group whose Wilson "
+            "interval, if the trial sees exactly the expected rate, reaches no further than that either side. "
+            "It plans precision only: it is not a power calculation against a control group."
+        ),
+    }
+
+
+# --------------------------------------------------------------------------- page-level functions
+def citation_tracer(mode: str = "claim", start: str | None = None):
+    """The citation tracer of page 5.1 (the book's Lookup widget): ``"claim"`` or ``"reference"`` mode.
+
+    ``start`` is the claim id or the reference number shown first (default: the first in the file).
+    """
+    from .widgets import Lookup
+
+    spec = tracer_spec(mode)
+    name = spec["selectors"][0]["name"]
+    first = spec["selectors"][0]["options"][0]["value"]
+    return Lookup(spec, selection={name: str(start) if start is not None else first})
+
+
+def table1_traced() -> HTML:
+    """The claims of Table 1 and section 5.1 beside what their references really are."""
+    doc = citations()
+    body, plain = [], []
+    for c in doc.claims:
+        refs = [reference(doc, n) for n in c.cites]
+        cited = "<br>".join(f"[{r.number}] {e(r.short)}" for r in refs) or "no reference"
+        really = "<br>".join(f"{e(r.topic)} {badge(r.status)}" for r in refs) or "nothing to check"
+        body.append([
+            f"{e(c.quote)} <span class=\"tb-cell-meta\">(review {e(c.review_section)})</span>",
+            e(f"{c.named_author} et al.") if c.named_author else "none",
+            cited,
+            really,
+            f"<strong>{e(c.verdict)}</strong> {badge(c.status)}{', ' + e(c.basis) if c.basis else ''}",
+        ])
+        plain.append(f"{c.topic}: cites {', '.join(f'[{n}]' for n in c.cites) or 'nothing'}; verdict {c.verdict} ({c.status})")
+    return HTML(
+        _table("The review's Table 1 and section 5.1, claim by claim, beside what each cited entry really is",
+               ["The review says", "Study named", "Cites", "What the entry really is (status)", "Verdict (status)"],
+               body, "tb-table1"),
+        "\n".join(plain),
+    )
+
+
+def reference_list_table() -> HTML:
+    """The review's nine references: what each is, whether it could be found, and which claims cite it."""
+    doc = citations()
+    by = cited_by(doc)
+    body = []
+    for r in doc.references:
+        n_cited = len(by[r.number])
+        body.append([
+            f"[{r.number}]",
+            e(r.as_listed),
+            e(r.topic),
+            "found" if r.found else "not found as cited",
+            f"{n_cited} claim{'s' if n_cited != 1 else ''}" if n_cited else e(NEVER_CITED.lower()),
+            f"{badge(r.status)}{', ' + e(r.basis) if r.basis else ''}",
+            f"<code>{e(r.source)}</code>",
+        ])
+    return HTML(
+        _table("The review's reference list, entry by entry",
+               ["No.", "As listed", "What it is", "Found?", "Cited by", "Status", "Key"], body, "tb-reflist"),
+        f"{len(body)} references; never cited: {', '.join(f'[{n}]' for n in never_cited(doc))}",
+    )
+
+
+def glue_citations() -> None:
+    """Glue the counts page 5.1 quotes (all derived by counting data/citations.yaml)."""
+    from myst_nb import glue
+
+    doc = citations()
+    nc = never_cited(doc)
+    found = [r.number for r in doc.references if r.found]
+    values = {
+        "cite-listed": f"{len(doc.references)} references (derived)",
+        "cite-cited": f"{len(doc.references) - len(nc)} of {len(doc.references)} (derived)",
+        "cite-never": f"[{nc[0]}] to [{nc[-1]}] (derived)" if nc else "none (derived)",
+        "cite-found": f"{len(found)} of {len(doc.references)} (derived)",
+        "cite-claims": f"{len(doc.claims)} claims (derived)",
+    }
+    for k, v in values.items():
+        glue(k, Text(v), display=False)
+
+
+def open_issues_table() -> HTML:
+    """The open problems of section 5.2: what the review says, what is known, what a trial would measure."""
+    rows = dataset().rows("open_issues.yaml")
+    body = [[
+        f"<strong>{e(r.title)}</strong><br><span class=\"tb-cell-meta\">{e(r.issue)}</span>",
+        e(r.review_says),
+        f"{e(r.known)} <span class=\"tb-cell-meta\">({badge(r.status)}{', ' + e(r.basis) if r.basis else ''}; "
+        f"<code>{e(r.source)}</code>)</span>",
+        f"{e(r.measure)} <span class=\"tb-cell-meta\">({badge(r.measure_status)}: teaching proposal)</span>",
+    ] for r in rows]
+    return HTML(
+        _table("Open issues of section 5.2: what the review says, what is known, what a paediatric trial would measure",
+               ["Issue", "The review says", "What is known (status, source)", "A trial would measure (status)"],
+               body, "tb-open-issues"),
+        "\n".join(f"{r.title}: {r.status}" for r in rows),
+    )
+
+
+def planning_table() -> HTML:
+    """The teaching assumptions of the trial-size calculator, each with its status."""
+    rows = planning_rows()
+    unit = {"%": "%", "percentage points": " percentage points"}
+    body = [[e(r.kind), e(r.label), e(_js_num(r.value) + unit[r.unit]), "yes" if r.default else "",
+             e(r.note) or "–", badge(r.status)] for r in rows]
+    return HTML(
+        _table("Teaching assumptions of the trial-size calculator (data/trial_planning.yaml)",
+               ["Kind", "Assumption", "Value", "Start value", "Why", "Status"], body, "tb-planning"),
+        "\n".join(f"{r.id}: {r.value} {r.unit} ({r.status})" for r in rows),
+    )
+
+
+def sample_size_rows() -> list[dict]:
+    """For each half-width in the data, at the default rate and confidence: n (Wilson), n (normal),
+    and the interval at that n. Every number derived from data/trial_planning.yaml."""
+    rate, conf = planning_default("expected-rate"), planning_default("confidence")
+    z = z_for_confidence(conf.value / 100)
+    p = rate.value / 100
+    out = []
+    for hw in sorted(planning_rows("half-width"), key=lambda r: -r.value):
+        d = hw.value / 100
+        n = smallest_n_for_half_width(p, d, z)
+        low, high = wilson_interval_for_proportion(p, n, z)
+        out.append({"half_width": hw.value, "n": n, "normal": normal_sample_size(p, d, z), "low": low, "high": high,
+                    "rate": rate.value, "confidence": conf.value, "status": "derived"})
+    return out
+
+
+def sample_size_table() -> HTML:
+    rows = sample_size_rows()
+    r0 = rows[0]
+    body = [[e(f"±{_js_num(r['half_width'])} points"), e(r["n"]), e(f"{fixed(r['low'] * 100, 1)}% to {fixed(r['high'] * 100, 1)}%"),
+             e(r["normal"]), badge(r["status"])] for r in rows]
+    return HTML(
+        _table(f"Children needed to pin a {_js_num(r0['rate'])}% response rate (illustrative) at "
+               f"{_js_num(r0['confidence'])}% confidence",
+               ["Interval either side", "Children needed (Wilson)", "Wilson interval at that size",
+                "Normal approximation", "Status"], body, "tb-sample-size"),
+        "; ".join(f"±{r['half_width']}: {r['n']}" for r in rows),
+    )
+
+
+def glue_planning() -> None:
+    """Glue the planning numbers page 5.2 quotes, each with its status."""
+    from myst_nb import glue
+
+    rate, conf = planning_default("expected-rate"), planning_default("confidence")
+    rows = sample_size_rows()
+    z = z_for_confidence(conf.value / 100)
+    values = {
+        "plan-rate": f"{_js_num(rate.value)}% ({rate.status})",
+        "plan-confidence": f"{_js_num(conf.value)}% ({conf.status})",
+        "plan-z": f"{fixed(z, 2)} at {_js_num(conf.value)}% confidence (derived)",
+    }
+    for r in rows:
+        hw = _js_num(r["half_width"])
+        values[f"plan-n-{hw}"] = f"{r['n']} children (derived)"
+        values[f"plan-normal-{hw}"] = f"{r['normal']} children (derived)"
+        values[f"plan-interval-{hw}"] = f"{fixed(r['low'] * 100, 1)}% to {fixed(r['high'] * 100, 1)}% (derived)"
+    review = next(r for r in dataset().rows("studies.csv") if r.study_id == "review32" and r.outcome == "clinical response")
+    half = wilson_half_width(rate.value / 100, review.denominator, z)
+    values["plan-review-n"] = f"{review.denominator} children ({review.status})"
+    values["plan-review-halfwidth"] = f"{fixed(half * 100, 1)} percentage points either side (derived)"
+    for k, v in values.items():
+        glue(k, Text(v), display=False)
+
+
+def sample_size_calculator():
+    """The trial-size calculator of page 5.2, started at the data's default assumptions."""
+    from .widgets import Calculator
+
+    spec = sample_size_spec()
+    return Calculator(spec, inputs=dict(spec["start"]))
+
+
+def other_uses_table() -> HTML:
+    """Uses of thalidomide and its analogues beyond childhood MDS (data/other_uses.yaml), status visible."""
+    rows = dataset().rows("other_uses.yaml")
+    body = []
+    for r in rows:
+        where = e(r.jurisdiction) + (f", since {r.since}" if r.since else "") if r.jurisdiction else "–"
+        counts = "".join(f"<br><span class=\"tb-cell-meta\">{e(x)}</span>" for x in count_lines(r.counts))
+        body.append([
+            f"<strong>{e(r.condition)}</strong><br><span class=\"tb-cell-meta\">{e(r.drug)}</span>",
+            f"<strong>{e(r.standing)}</strong><br><span class=\"tb-cell-meta\">{where}</span>",
+            e(r.evidence) + counts,
+            "yes" if r.in_review else "no",
+            f"{badge(r.status)}{', ' + e(r.basis) if r.basis else ''}<br><code>{e(r.source)}</code>",
+        ])
+    return HTML(
+        _table("Thalidomide and its analogues beyond childhood MDS: standing, where it applies, and status",
+               ["Use (drug)", "Standing (where, since)", "What the sources say", "In the review's section 5?",
+                "Status, source"], body, "tb-other-uses"),
+        "\n".join(f"{r.drug}, {r.condition}: {r.standing} ({r.status})" for r in rows),
+    )
+
+
+def part5_quiz(presenter: bool = False):
+    """The self-check of part 5 (data/quizzes/part5.yaml)."""
+    from .book import quiz
+
+    return quiz("part5", presenter=presenter)
+
+
+__all__ = [
+    "cited_by",
+    "citation_tracer",
+    "citations",
+    "glue_citations",
+    "glue_planning",
+    "name_matches",
+    "never_cited",
+    "open_issues_table",
+    "other_uses_table",
+    "part5_quiz",
+    "planning_table",
+    "reference_list_table",
+    "sample_size_calc",
+    "sample_size_calculator",
+    "sample_size_spec",
+    "sample_size_table",
+    "table1_traced",
+    "tracer_cards",
+    "tracer_spec",
+]
