@@ -10,7 +10,10 @@
 - writes a Content-Security-Policy meta tag into every page: scripts, fonts, images and connections only
   from the site's origin; inline scripts the theme needs are allowed by their sha256 hash, never by
   'unsafe-inline'. Styles allow 'unsafe-inline' because pandas tables, plotly and the theme set inline
-  style attributes; no style loads from another host.
+  style attributes; no style loads from another host;
+- makes the theme's pages fast on a phone (README, Performance): one stylesheet bundle per page, deferred
+  scripts, no `fontawesome.js` and no icon font (`thalbook.speed`, `thalbook.icons`); after a rebuild only
+  the pages Sphinx wrote are post-processed, unless a stylesheet or script changed.
 """
 
 from __future__ import annotations
@@ -20,8 +23,9 @@ import hashlib
 import html
 import re
 import shutil
+import time
 import zlib
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from sphinx.application import Sphinx
 from sphinx.util import logging
@@ -30,6 +34,7 @@ logger = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 ASSET_DIR = "thalbook"
 CSP_MARK = 'data-thalbook-csp="1"'
+ICONS_CSS = "icons.css"
 INLINE_SCRIPT = re.compile(r"<script(?P<attrs>(?:(?!\bsrc=)[^>])*)>(?P<body>.*?)</script>", re.DOTALL | re.IGNORECASE)
 DATA_TYPES = ("application/json", "application/ld+json", "application/vnd.jupyter.widget-state+json")
 
@@ -138,6 +143,8 @@ A11Y_FIXES = [
     # the colour-mode button's icons carry titles ("Light", ...) that do not match its label "Color mode"
     (re.compile(r'(<i class="theme-switch [^"]*"[^>]*?) title="[^"]*"'), r"\1"),
     (re.compile(r'(<i class="theme-switch [^"]*"(?![^>]*aria-hidden)[^>]*?)(>)'), r'\1 aria-hidden="true"\2'),
+    # every icon is decoration beside a labelled control (fontawesome.js, no longer loaded, hid its SVGs too)
+    (re.compile(r'(<i class="[^"]*\bfa-[^"]*"(?![^>]*aria-hidden)[^>]*?)(>)'), r'\1 aria-hidden="true"\2'),
     # myst-nb's hide-input toggle is labelled "Toggle hidden content" but shows "Show code cell source"
     (re.compile(r'<summary aria-label="Toggle hidden content">'), "<summary>"),
     # docutils gives the citation list role=list but its entries role=doc-biblioentry (aria-required-children)
@@ -154,30 +161,86 @@ def mend_a11y(page: str) -> str:
 STATIC_LINK = re.compile(r'(?P<attr>(?:href|src)=")(?P<path>[^"?#]*?_static/[^"?#]+\.(?:css|js))(?:\?v=[0-9a-f]+)?"')
 
 
-def stamp_static_links(page: str, page_file: Path) -> str:
+def stamp_static_links(page: str, page_file: Path, crcs: dict[Path, str] | None = None, site: Path | None = None) -> str:
     """Give every local CSS/JS link a ?v=<crc32 of the file> query, as Sphinx does only for files that
     already existed in the output when the page was written (so a cold build and a rebuild differed, and
-    extension styles copied at the end went without cache-busting). Idempotent."""
+    extension styles copied at the end went without cache-busting). Idempotent. `crcs` caches the
+    checksums across the pages of one build; with `site` (the output folder), links absolute from the
+    host's root (404.html's, see thalbook.notfound) are stamped too."""
+    crcs = {} if crcs is None else crcs
 
     def stamp(m: re.Match) -> str:
-        target = (page_file.parent / m.group("path")).resolve()
-        if not target.is_file():
+        path = m.group("path")
+        if path.startswith("/"):
+            if site is None:
+                return m.group(0)
+            target = (site / path[path.index("_static/"):]).resolve()
+        else:
+            target = (page_file.parent / path).resolve()
+        if target not in crcs:
+            crcs[target] = f"{zlib.crc32(target.read_bytes()) & 0xFFFFFFFF:08x}" if target.is_file() else ""
+        crc = crcs[target]
+        if not crc:
             return m.group(0)
-        crc = f"{zlib.crc32(target.read_bytes()) & 0xFFFFFFFF:08x}"
         return f'{m.group("attr")}{m.group("path")}?v={crc}"'
 
     return STATIC_LINK.sub(stamp, page)
 
 
+def static_fingerprint(outdir: Path, derived: bool = True) -> str:
+    """crc32 over the names and bytes of the site's stylesheets and scripts (with or without the files
+    derived from them here: bundles and icons.css)."""
+    crc = 0
+    static = outdir / "_static"
+    for path in sorted(static.rglob("*")):
+        if path.suffix not in (".css", ".js") or not path.is_file():
+            continue
+        if not derived and (path.name == ICONS_CSS or path.name.startswith("bundle-")):
+            continue
+        crc = zlib.crc32(path.relative_to(static).as_posix().encode(), crc)
+        crc = zlib.crc32(path.read_bytes(), crc)
+    return f"{crc:08x}"
+
+
+def on_init(app: Sphinx) -> None:
+    app._thalbook_started = time.time()  # type: ignore[attr-defined]
+
+
+def site_pages(outdir: Path) -> list[Path]:
+    """The site's HTML pages (not the theme's template fragments that Sphinx copies into _static/)."""
+    return sorted(p for p in outdir.rglob("*.html") if not {"_static", "_sources"} & set(p.relative_to(outdir).parts))
+
+
 def on_finished(app: Sphinx, exception) -> None:
+    """Post-process the pages: accessibility mending, speed rewrites (`thalbook.speed`), static-link
+    stamps, CSP. Only the pages written by this build (or never processed) are rewritten, unless a
+    stylesheet or script of the site changed since the last build: then every page is, so that all carry
+    the new stamps."""
     if exception or app.builder.format != "html":
         return
-    copy_assets(Path(app.outdir))
-    for page in Path(app.outdir).rglob("*.html"):
-        text = page.read_text(encoding="utf-8")
-        updated = add_csp(stamp_static_links(mend_a11y(text), page))
+    from . import icons, speed
+
+    outdir = Path(app.outdir)
+    copy_assets(outdir)
+    for name in ("fontawesome.js", "fontawesome.js.map"):  # nothing loads it any more (thalbook.speed)
+        (outdir / "_static" / "scripts" / name).unlink(missing_ok=True)
+    started = getattr(app, "_thalbook_started", 0.0)
+    texts = {page: page.read_text(encoding="utf-8") for page in site_pages(outdir)}
+    fresh = [p for p, t in texts.items() if CSP_MARK not in t or p.stat().st_mtime >= started]
+    key = f"{static_fingerprint(outdir, derived=False)}-{zlib.crc32(Path(icons.__file__).read_bytes()):08x}"
+    icons.ensure_icons_css(outdir, [texts[p] for p in fresh], outdir / "_static" / ASSET_DIR / ICONS_CSS, key)
+    bundles = speed.refresh_bundles(outdir)
+    state = Path(app.doctreedir) / "thalbook-static.crc"
+    everything = not state.is_file() or state.read_text().strip() != static_fingerprint(outdir)
+    crcs: dict[Path, str] = {}
+    for page in texts if everything else fresh:
+        text = texts[page]
+        rel = PurePosixPath(page.relative_to(outdir).as_posix())
+        updated = add_csp(stamp_static_links(speed.speed_up(mend_a11y(text), rel, outdir, bundles), page, crcs, outdir))
         if updated != text:
             page.write_text(updated, encoding="utf-8")
+    state.parent.mkdir(parents=True, exist_ok=True)
+    state.write_text(static_fingerprint(outdir) + "\n")
 
 
 def figure_output_twin_only() -> None:
@@ -210,6 +273,9 @@ def setup(app: Sphinx) -> dict:
     figure_output_twin_only()
     app.add_css_file(f"{ASSET_DIR}/book.css")
     app.add_css_file(f"{ASSET_DIR}/thalbook.css")
+    # the theme's icons without its icon font (thalbook.icons); last, so it overrides the theme's glyphs
+    app.add_css_file(f"{ASSET_DIR}/{ICONS_CSS}", priority=900)
+    app.connect("builder-inited", on_init)
     app.connect("html-page-context", on_page, priority=900)  # after myst-nb has added its scripts
     app.connect("build-finished", on_finished, priority=900)  # after the theme rewrites pygments.css
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
