@@ -203,7 +203,9 @@ def site_tour(browser, base: str, pages: list[str]) -> dict:
 # In-page latency probe: `action(i)` changes the widget; the time runs from just before the event is
 # dispatched until the widget's DOM changes (a MutationObserver; its aria-live region, which is filled
 # 30 ms later on purpose, is left out), and until the next animation frame after that (the frame that
-# shows the change).
+# shows the change). For the linked figure, whose control and text change first and whose chart plotly
+# redraws after that frame, it also runs until plotly reports the redraw done (`plotly_afterplot`) and
+# the frame after it; each interaction starts once the previous redraw is over, as a reader's would.
 LATENCY_JS = """
 async ({sel, kind, n, warm}) => {
   const root = document.querySelector(sel);
@@ -226,14 +228,23 @@ async ({sel, kind, n, warm}) => {
     figure: () => { const r = qa('.tb-figure-control .tb-radio'); const x = r[(k + 1) % r.length]; return () => x.click(); },
   };
   if (kind === 'calculator') { setValue(q('.tb-input[data-name="n"]'), '100'); await sleep(50); }
-  const upd = [], paint = [];
+  const upd = [], paint = [], redraw = [];
+  const plot = kind === 'figure' ? root.querySelector('.thalbook-figure') : null;
+  const redrawn = () => new Promise((resolve) => {
+    let done = false;
+    const finish = (t) => { if (!done) { done = true; resolve(t); } };
+    plot.once('plotly_afterplot', () => frame().then(finish));
+    setTimeout(() => finish(null), 2000);
+  });
   let misses = 0;
   while (upd.length < n + warm) {
     let act = actions[kind]();
     if (act === null) { q('.tb-restart').click(); await sleep(50); continue; }
     k += 1;
+    const chart = plot && plot.once ? redrawn() : null;
+    let t0 = 0;
     const times = await new Promise((resolve) => {
-      let done = false, t0 = 0;
+      let done = false;
       const obs = new MutationObserver((muts) => {
         if (done) return;
         if (!muts.some(m => !(m.target.closest && m.target.closest('.tb-live')) && !(m.target.parentElement && m.target.parentElement.closest('.tb-live')))) return;
@@ -246,11 +257,13 @@ async ({sel, kind, n, warm}) => {
       t0 = performance.now();
       act();
     });
+    const t3 = chart ? await chart : null;
     if (times === null) { misses += 1; if (misses > 20) break; continue; }
     upd.push(times[0]); paint.push(times[1]);
+    if (t3 !== null) redraw.push(t3 - t0);
     await sleep(40);
   }
-  return {update: upd.slice(warm), paint: paint.slice(warm), misses};
+  return {update: upd.slice(warm), paint: paint.slice(warm), redraw: redraw.slice(warm), misses};
 }
 """
 
@@ -297,6 +310,9 @@ def widget_latency(browser, url: str, n: int = 60, warm: int = 5) -> dict:
             "frame_median_ms": round(statistics.median(r["paint"]), 2) if r["paint"] else None,
             "frame_p95_ms": round(pct(r["paint"], 0.95), 2) if r["paint"] else None,
         }
+        if r["redraw"]:  # the linked figure: until plotly has redrawn the chart, and the next frame
+            results[kind].update(redraw_n=len(r["redraw"]), redraw_median_ms=round(statistics.median(r["redraw"]), 2),
+                                 redraw_p95_ms=round(pct(r["redraw"], 0.95), 2))
     context.close()
     results["_console_errors"] = errors
     return results

@@ -312,7 +312,8 @@ def machine() -> dict:
         "matplotlib_baseline": mpl,
         "chromium": cmd(bb.CHROMIUM, "--version").splitlines()[-1] if cmd(bb.CHROMIUM, "--version") else "missing",
         "node": cmd("node", "--version"), "lighthouse": lh,
-        "server": "thalbook.serve.make_server (Python http.server, threaded, no compression): "
+        "server": "thalbook.serve.make_server (Python http.server, threaded; text sent gzip-compressed when the "
+                  "browser accepts it, with `Vary: Accept-Encoding`, as real hosts do): "
                   "`Cache-Control: public, max-age=86400` for /_static/, `no-cache` (revalidate; 304 on "
                   "If-Modified-Since) for everything else",
     }
@@ -419,8 +420,8 @@ def markdown_report(res: dict) -> str:
         "",
         "## Pages in Chromium (412 x 823 viewport; load, then scroll to the end so lazy figures draw)",
         "",
-        "Bytes are what crossed the network (headers included, DevTools `encodedDataLength`), no compression "
-        "(the server sends none). Repeat = the same page again in the same profile. Ready = from navigation "
+        "Bytes are what crossed the network (headers included, DevTools `encodedDataLength`), as the server "
+        "sent them (text gzip-compressed). Repeat = the same page again in the same profile. Ready = from navigation "
         "start until every widget has `data-ready=\"true\"` (figures: after scrolling them into view).",
         "",
         "| page | first visit | repeat visit | requests (first) | widgets ready | all incl. figures |",
@@ -456,6 +457,13 @@ def markdown_report(res: dict) -> str:
             continue
         lines.append(f"| {kind} | {v['action']} | {v['n']} | {v['update_median_ms']} / {v['update_p95_ms']} ms | "
                      f"{v['frame_median_ms']} / {v['frame_p95_ms']} ms |")
+    redraws = {k: v for k, v in b["latency"].items() if not k.startswith("_") and v.get("redraw_n")}
+    if redraws:
+        lines.append("")
+    for kind, v in redraws.items():
+        lines.append(f"The {kind}'s control and text change in the frame above; plotly then redraws the chart: "
+                     f"until the frame after its redraw, median {v['redraw_median_ms']} / p95 {v['redraw_p95_ms']} ms "
+                     f"(n = {v['redraw_n']}; each interaction starts after the previous redraw).")
     lines += ["", "## Lighthouse (mobile; simulated slow 4G and 4x CPU slowdown)", "",
               "| page | performance | accessibility | FCP | LCP | TBT | weight |", "|---|---|---|---|---|---|---|"]
     for key in ("landing", "text", "widgets"):
