@@ -189,3 +189,15 @@ def ready(page, sel: str):
     root.scroll_into_view_if_needed()
     expect(root).to_have_attribute("data-ready", "true", timeout=10000)
     return root
+
+
+def search_and_expect_results(page, box, query: str = "thalidomide") -> None:
+    """Submit `query` in a search box and wait for the search page to list more than three hits."""
+    from playwright.sync_api import expect
+
+    box.fill(query)
+    box.press("Enter")
+    page.wait_for_url(re.compile(rf"/search\.html\?q={re.escape(query)}"))
+    results = page.locator("#search-results ul.search li")
+    expect(results.first).to_be_visible(timeout=15000)
+    assert results.count() > 3

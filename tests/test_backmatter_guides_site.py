@@ -15,7 +15,7 @@ from urllib.parse import urldefrag, urlparse
 
 import pytest
 import yaml
-from conftest import ROOT, assert_clean, axe_violations, norm, ready
+from conftest import ROOT, assert_clean, axe_violations, norm, ready, search_and_expect_results
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -115,12 +115,7 @@ def test_404_search_box_searches_the_book(visit):
     v, _ = visit_missing(visit, NESTED_MISSING)
     page = v.page
     box = page.get_by_label("Search the book")
-    box.fill("thalidomide")
-    box.press("Enter")
-    page.wait_for_url(re.compile(r"/search\.html\?q=thalidomide"))
-    results = page.locator("#search-results ul.search li")
-    expect(results.first).to_be_visible(timeout=15000)
-    assert results.count() > 3
+    search_and_expect_results(page, box)
     assert_clean(v)
 
 

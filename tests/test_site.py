@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import ROOT, axe_violations, built_pages
+from conftest import ROOT, axe_violations, built_pages, search_and_expect_results
 
 PAGES = built_pages()
 pytestmark = pytest.mark.browser
@@ -244,10 +244,5 @@ def test_search_from_a_page_without_the_search_index(visit, site):
     page.keyboard.press("Control+k")  # the theme's shortcut opens its search dialog
     box = page.locator("#pst-search-dialog input[name=q]")
     expect(box).to_be_visible()
-    box.fill("thalidomide")
-    box.press("Enter")
-    page.wait_for_url(re.compile(r"/search\.html\?q=thalidomide"))
-    results = page.locator("#search-results ul.search li")
-    expect(results.first).to_be_visible(timeout=15000)
-    assert results.count() > 3
+    search_and_expect_results(page, box)
     assert v.console_errors == [] and v.page_errors == []

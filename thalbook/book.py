@@ -64,6 +64,12 @@ def badge(status: str) -> str:
     return f'<span class="tb-status {STATUS_CLASS.get(status, "")}">{e(status)}</span>'
 
 
+def status_basis(row) -> str:
+    """A row's status badge followed by its basis, when it has one (e.g. "verified, abstract")."""
+    basis = getattr(row, "basis", None)
+    return badge(row.status) + (f", {e(basis)}" if basis else "")
+
+
 def _number(value: float) -> str:
     if float(value).is_integer():
         return f"{int(value):,}" if abs(value) >= 10000 else str(int(value))

@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from numbers import Real
 
-from .book import HTML, Text, _table, badge, e
+from .book import HTML, Text, _table, badge, e, status_basis
 from .data import dataset
 
 # --------------------------------------------------------------------------- Kaplan-Meier (pure)
@@ -273,8 +273,7 @@ def mds_comparison_table() -> HTML:
     def cell(r) -> str:
         if r is None:
             return "not covered in the book's sources"
-        basis = f", {e(r.basis)}" if r.basis else ""
-        return f"{e(r.text)} <span class=\"tb-cell-meta\">({badge(r.status)}{basis}; <code>{e(r.source)}</code>)</span>"
+        return f"{e(r.text)} <span class=\"tb-cell-meta\">({status_basis(r)}; <code>{e(r.source)}</code>)</span>"
 
     body = [[f"<strong>{e(f)}</strong>", cell(g.get("children")), cell(g.get("adults"))] for f, g in features.items()]
     plain = "\n".join(f"{f}: children: {g['children'].text if 'children' in g else '-'}; adults: {g['adults'].text if 'adults' in g else '-'}"
@@ -296,7 +295,7 @@ def neuropathy_table() -> HTML:
         body.append([
             e(r.study_label), e(c.population), e(c.dose), e(c.duration), e(c.cumulative_dose),
             f"{e(result_text(r))} {badge(r.status)}",
-            f"{badge(c.status)}{', ' + e(c.basis) if c.basis else ''}",
+            status_basis(c),
             f"<code>{e(r.source)}</code>",
         ])
         plain.append(f"{r.study_label}: {result_text(r)} ({r.status}); {c.population}")

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .book import HTML, Text, _table, badge, count_text, e
+from .book import HTML, Text, _table, badge, count_text, e, status_basis
 from .data import dataset
 from .part3 import DENOMINATOR_WORDS, fixed
 from .pharmacology import explorer_matches
@@ -363,7 +363,7 @@ def table1_traced() -> HTML:
             e(f"{c.named_author} et al.") if c.named_author else "none",
             cited,
             really,
-            f"<strong>{e(c.verdict)}</strong> {badge(c.status)}{', ' + e(c.basis) if c.basis else ''}",
+            f"<strong>{e(c.verdict)}</strong> {status_basis(c)}",
         ])
         plain.append(f"{c.topic}: cites {', '.join(f'[{n}]' for n in c.cites) or 'nothing'}; verdict {c.verdict} ({c.status})")
     return HTML(
@@ -387,7 +387,7 @@ def reference_list_table() -> HTML:
             e(r.topic),
             "found" if r.found else "not found as cited",
             f"{n_cited} claim{'s' if n_cited != 1 else ''}" if n_cited else e(NEVER_CITED.lower()),
-            f"{badge(r.status)}{', ' + e(r.basis) if r.basis else ''}",
+            status_basis(r),
             f"<code>{e(r.source)}</code>",
         ])
     return HTML(
@@ -421,7 +421,7 @@ def open_issues_table() -> HTML:
     body = [[
         f"<strong>{e(r.title)}</strong><br><span class=\"tb-cell-meta\">{e(r.issue)}</span>",
         e(r.review_says),
-        f"{e(r.known)} <span class=\"tb-cell-meta\">({badge(r.status)}{', ' + e(r.basis) if r.basis else ''}; "
+        f"{e(r.known)} <span class=\"tb-cell-meta\">({status_basis(r)}; "
         f"<code>{e(r.source)}</code>)</span>",
         f"{e(r.measure)} <span class=\"tb-cell-meta\">({badge(r.measure_status)}: teaching proposal)</span>",
     ] for r in rows]
@@ -521,7 +521,7 @@ def other_uses_table() -> HTML:
             f"<strong>{e(r.standing)}</strong><br><span class=\"tb-cell-meta\">{where}</span>",
             e(r.evidence) + counts,
             "yes" if r.in_review else "no",
-            f"{badge(r.status)}{', ' + e(r.basis) if r.basis else ''}<br><code>{e(r.source)}</code>",
+            f"{status_basis(r)}<br><code>{e(r.source)}</code>",
         ])
     return HTML(
         _table("Thalidomide and its analogues beyond childhood MDS: standing, where it applies, and status",
