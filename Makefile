@@ -37,15 +37,15 @@ env: $(PY_STAMP)
 
 ## make book: validate data/, execute the pages (cached), build _build/html with warnings as errors
 book: $(PY_STAMP)
-	$(BIN)/python -m thalbook.validate
-	$(BIN)/python -m thalbook.buildprep
+	$(BIN)/python -m thalbook.data.validate
+	$(BIN)/python -m thalbook.data.buildprep
 	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
 	@echo "Built _build/html. Serve it with: make serve"
 
 ## make serve: serve the built site on http://127.0.0.1:8000/ (ES modules need HTTP, not file://)
 serve: $(PY_STAMP)
 	@test -f _build/html/index.html || $(MAKE) book
-	$(BIN)/python -m thalbook.serve _build/html --port $${PORT:-8000}
+	$(BIN)/python -m thalbook.site.serve _build/html --port $${PORT:-8000}
 
 ## make live: open copies of the chapters in JupyterLab (live/ is git-ignored, sources stay clean)
 live: $(PY_STAMP)

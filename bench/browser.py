@@ -55,8 +55,8 @@ READY_PROBE = """
 
 @contextmanager
 def serve(directory: Path):
-    """The site served by thalbook.serve.make_server (the book's own server) on a free port."""
-    from thalbook.serve import make_server
+    """The site served by thalbook.site.serve.make_server (the book's own server) on a free port."""
+    from thalbook.site.serve import make_server
 
     server = make_server(directory, 0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

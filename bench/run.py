@@ -6,7 +6,7 @@ Builds, in temporary folders (the repository's `_build/` is not touched):
   * a baseline: `jupyter-book create` (the default template, unchanged), built with `jupyter-book build .`
     from `bench/work/baseline-venv` (this book's environment through a .pth file, plus matplotlib, which
     the template needs); cold, then after the same kind of one-word edit.
-Then serves both sites with `thalbook.serve.make_server` and measures them in Debian's chromium
+Then serves both sites with `thalbook.site.serve.make_server` and measures them in Debian's chromium
 (playwright) and with Lighthouse (npm, pinned in package.json), and writes bench/results/latest.{md,json}.
 
 Progress lines go to stdout as it runs (about 5 to 10 minutes on 2 cores).
@@ -312,7 +312,7 @@ def machine() -> dict:
         "matplotlib_baseline": mpl,
         "chromium": cmd(bb.CHROMIUM, "--version").splitlines()[-1] if cmd(bb.CHROMIUM, "--version") else "missing",
         "node": cmd("node", "--version"), "lighthouse": lh,
-        "server": "thalbook.serve.make_server (Python http.server, threaded; text sent gzip-compressed when the "
+        "server": "thalbook.site.serve.make_server (Python http.server, threaded; text sent gzip-compressed when the "
                   "browser accepts it, with `Vary: Accept-Encoding`, as real hosts do): "
                   "`Cache-Control: public, max-age=86400` for /_static/, `no-cache` (revalidate; 304 on "
                   "If-Modified-Since) for everything else",

@@ -54,7 +54,7 @@ def site() -> Path:
 
 @pytest.fixture(scope="session")
 def base_url(site: Path):
-    from thalbook.serve import make_server
+    from thalbook.site.serve import make_server
 
     server = make_server(site, 0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -86,7 +86,7 @@ def book(tmp_path: Path) -> Path:
 def data_errors(root: Path) -> list:
     """Every DataError the validator raises for the book at `root` (it must raise)."""
     from thalbook.data import load_dir
-    from thalbook.errors import DataError, DataErrors
+    from thalbook.data.errors import DataError, DataErrors
 
     with pytest.raises((DataError, DataErrors)) as info:
         load_dir(root)

@@ -17,9 +17,9 @@ from bs4 import BeautifulSoup
 from conftest import data_errors
 
 import thalbook as tb
-from thalbook import backmatter, schemas
-from thalbook.data import dictionary, registered_files
-from thalbook.schemas import DOCUMENTS, FOLDERS, TABLES, Sourced, col
+from thalbook.data import dictionary, registered_files, schemas
+from thalbook.data.schemas import DOCUMENTS, FOLDERS, TABLES, Sourced, col
+from thalbook.pages import backmatter
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -129,7 +129,7 @@ def test_nested_fields_are_dotted_paths():
 def test_every_column_has_a_meaning():
     d = dictionary()
     missing = d[d["meaning"].str.strip() == ""][["file", "column"]].values.tolist()
-    assert missing == [], f"give these columns a meaning with col() in thalbook/schemas.py: {missing}"
+    assert missing == [], f"give these columns a meaning with col() in thalbook/data/schemas.py: {missing}"
 
 
 def test_every_registered_file_has_a_data_card():

@@ -23,7 +23,7 @@ import yaml
 from conftest import ROOT, data_errors
 
 import thalbook as tb
-from thalbook.notfound import absolute_url, make_links_absolute
+from thalbook.site.notfound import absolute_url, make_links_absolute
 
 TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
 TOC_FILES = {TOC["root"]} | {c["file"] for part in TOC["parts"] for c in part["chapters"]}
@@ -45,7 +45,7 @@ def cell(path: Path, ident: str) -> str:
 
 
 def parse_call(text: str) -> tuple[str, list, dict]:
-    """`tb.name(args)` parsed here with ast, independently of thalbook.schemas.tb_call."""
+    """`tb.name(args)` parsed here with ast, independently of thalbook.data.schemas.tb_call."""
     node = ast.parse(text, mode="eval").body
     assert isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.value.id == "tb", text
     return node.func.attr, [ast.literal_eval(a) for a in node.args], {k.arg: ast.literal_eval(k.value) for k in node.keywords}
@@ -290,7 +290,7 @@ def test_guides_name_only_real_make_targets_files_and_modules(name):
     examples = set(guide_examples())  # files the lecturer guide shows how to create
     for rel in set(re.findall(r"`((?:tests|thalbook|data|chapters)/[^`<>*\s]+\.(?:py|yaml|md|bib|ipynb))`", text)) - examples:
         assert (ROOT / rel).is_file(), rel
-    for module in set(re.findall(r"python -m (thalbook\.[a-z_]+)", text)):
+    for module in set(re.findall(r"python -m (thalbook(?:\.[a-z_]+)+)", text)):
         assert (ROOT / (module.replace(".", "/") + ".py")).is_file(), module
 
 
@@ -302,7 +302,7 @@ def test_the_contributing_guide_names_the_real_test_commands():
     assert re.search(r'-m "not browser and not live and not build"', MAKEFILE)
     assert '-m "not browser and not live and not build"' in text
     assert "python3 ../shared/tools/verbatim_check.py" in text and "verbatim_check.py" in MAKEFILE
-    assert "last_reviewed" in text and "last_reviewed" in (ROOT / "thalbook/sphinxext.py").read_text()
+    assert "last_reviewed" in text and "last_reviewed" in (ROOT / "thalbook/site/sphinxext.py").read_text()
 
 
 def test_the_readme_links_to_the_contributing_guide_and_the_licence_page():
@@ -330,7 +330,7 @@ def test_licence_page_states_the_quoting_rules():
     text = prose(GUIDES["licence"])
     assert "30 words" in text and "python3 ../shared/tools/verbatim_check.py" in text
     # the rule the page states is the one the data check enforces
-    from thalbook.schemas import Appraisal
+    from thalbook.data.schemas import Appraisal
 
     with pytest.raises(ValueError, match="more than 30 words"):
         Appraisal.short_marked_quote("“" + " ".join(["word"] * 31) + "”")
@@ -359,7 +359,7 @@ def test_make_links_absolute_is_idempotent_and_spares_script_text():
 
 @pytest.fixture
 def tiny_site(tmp_path: Path):
-    from thalbook.serve import make_server
+    from thalbook.site.serve import make_server
 
     (tmp_path / "index.html").write_text("<p>home</p>")
     (tmp_path / "404.html").write_text("<h1>Page not found</h1>")
@@ -395,5 +395,5 @@ def test_serve_without_a_404_page_falls_back_to_the_standard_error(tiny_site):
 def test_notfound_is_registered_after_sphinxext():
     conf = yaml.safe_load((ROOT / "_config.yml").read_text())
     extensions = conf["sphinx"]["extra_extensions"]
-    assert extensions.index("thalbook.notfound") > extensions.index("thalbook.sphinxext")
+    assert extensions.index("thalbook.site.notfound") > extensions.index("thalbook.site.sphinxext")
 

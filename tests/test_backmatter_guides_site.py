@@ -3,7 +3,7 @@ on the built static site in Debian's chromium, used like a reader would.
 
 Expected values come from the data files (data/quizzes/evidence-labels.yaml, data/lesson_plans.yaml,
 data/changelog.yaml), from the theme (its CSS defines `--pst-color-primary`, a flex header, no body margin, system fonts) or from the text the widget
-engine writes (thalbook/static/core.js and quiz.js), never from the code under test.
+engine writes (thalbook/widgets/static/core.js and quiz.js), never from the code under test.
 """
 
 from __future__ import annotations

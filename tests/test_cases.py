@@ -1,4 +1,4 @@
-"""Page 3.3 (thalbook.cases): the mg/kg arithmetic, the case files, their validation and the case steppers
+"""Page 3.3 (thalbook.pages.cases): the mg/kg arithmetic, the case files, their validation and the case steppers
 driven from Python.
 
 Expected values are hand calculations (written out next to each) or come from the data files read here
@@ -20,9 +20,9 @@ import yaml
 from conftest import data_errors
 
 import thalbook as tb
-from thalbook.cases import NOTICE, capsule_schedules, case_ids, case_spec, fmt, mg_per_kg
 from thalbook.data import dataset
-from thalbook.schemas import CASE_KINDS
+from thalbook.data.schemas import CASE_KINDS
+from thalbook.pages.cases import NOTICE, capsule_schedules, case_ids, case_spec, fmt, mg_per_kg
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -250,7 +250,7 @@ def test_a_new_case_file_appears_on_the_built_page(tmp_path: Path):
     (root / "_toc.yml").write_text(SMALL_TOC)
     env = {**os.environ, "PYTHONPATH": str(root)}
     py = str(ROOT / ".venv/bin/python")
-    subprocess.run([py, "-m", "thalbook.validate"], cwd=root, env=env, check=True, capture_output=True, timeout=120)
+    subprocess.run([py, "-m", "thalbook.data.validate"], cwd=root, env=env, check=True, capture_output=True, timeout=120)
     result = subprocess.run(
         [str(ROOT / ".venv/bin/jupyter-book"), "build", ".", "--builder", "html", "--keep-going"],
         cwd=root, env=env, capture_output=True, text=True, timeout=900, check=False,

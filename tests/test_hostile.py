@@ -5,9 +5,9 @@ quotes, `{{ }}`, `<svg onload>`, `<iframe src=javascript:>`). Checked twice:
 
 * kernel side: each widget's `html` trait (what JupyterLab shows and the static twin holds) and its
   state JSON contain no live tag or event attribute from the hostile text, and the text is there escaped;
-* in Debian's chromium: the same widgets, rendered by the same engine (thalbook.widgets, thalbook.book)
+* in Debian's chromium: the same widgets, rendered by the same engine (thalbook.widgets, thalbook.pages.common)
   into a small static page that loads the site's own `_static/thalbook/*.js|css` (copied from the built
-  site) under the book's CSP (`thalbook.sphinxext.add_csp`), then driven: the text reads literally, no
+  site) under the book's CSP (`thalbook.site.sphinxext.add_csp`), then driven: the text reads literally, no
   dialog opens, no console error or CSP violation, no `img[src=x]` (or svg/iframe) element appears.
 
 Why a standalone page and not the gallery page (as the issue first suggested): the gallery is published;
@@ -84,13 +84,13 @@ def widgets() -> dict:
 def figure_html() -> str:
     from thalbook import widgets as w
 
-    return w.figure_static_html(w._prepare_figure_spec(SPECS["figure"]))
+    return w.figure_static_html(w.figure._prepare_figure_spec(SPECS["figure"]))
 
 
 def appraisal_html(monkeypatch) -> str:
-    """thalbook.book.appraisal_box reads data/appraisals.yaml; a stand-in dataset serves the hostile row
+    """thalbook.pages.common.appraisal_box reads data/appraisals.yaml; a stand-in dataset serves the hostile row
     instead, so data/ is not touched."""
-    from thalbook import book
+    from thalbook.pages import common as book
 
     row = SimpleNamespace(**SPECS["appraisal"])
     fake = SimpleNamespace(by_id=lambda table, ident: row)
@@ -150,8 +150,8 @@ document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.
 
 @pytest.fixture(scope="module")
 def hostile_url(site, tmp_path_factory):
-    from thalbook.serve import make_server
-    from thalbook.sphinxext import add_csp
+    from thalbook.site.serve import make_server
+    from thalbook.site.sphinxext import add_csp
 
     root = tmp_path_factory.mktemp("hostile")
     static = root / "_static" / "thalbook"

@@ -10,11 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from thalbook.dosing import ctcae_grade
-from thalbook.stats import wilson_interval
-from thalbook.widgets import Calculator, Lookup, Quiz, Stepper, calculate, format_percent1
+from thalbook.core.calculator import calculate
+from thalbook.core.dosing import ctcae_grade
+from thalbook.core.numbers import format_percent1
+from thalbook.core.stats import wilson_interval
+from thalbook.widgets import Calculator, Lookup, Quiz, Stepper
 
-STATIC = Path(__file__).resolve().parents[1] / "thalbook" / "static"
+STATIC = Path(__file__).resolve().parents[1] / "thalbook" / "widgets" / "static"
 NODE = shutil.which("node") or "/usr/bin/node"
 
 pytestmark = pytest.mark.skipif(not Path(NODE).exists(), reason="node is not installed")
@@ -306,7 +308,7 @@ def test_anywidget_bundles_load_as_modules(tmp_path, cls, spec):
 def test_wilson_half_width_and_sample_size_parity():
     """wilsonHalfWidth, wilsonIntervalForProportion, sampleSizeForPrecision and normalSampleSize give the
     Python twins' values exactly (same arithmetic, same bisection); invalid input is null / ValueError."""
-    from thalbook.stats import (
+    from thalbook.core.stats import (
         normal_sample_size,
         smallest_n_for_half_width,
         wilson_half_width,

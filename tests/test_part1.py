@@ -13,9 +13,9 @@ from types import SimpleNamespace as NS
 import pytest
 import yaml
 
-from thalbook import part1
-from thalbook.book import quiz
-from thalbook.part1 import (
+from thalbook.pages import part1
+from thalbook.pages.common import quiz
+from thalbook.pages.part1 import (
     GROUPS,
     QUESTIONS,
     comparison_rows,

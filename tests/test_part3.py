@@ -1,4 +1,4 @@
-"""Pages 3.1-3.2 (thalbook.part3): pure functions against hand arithmetic, the JS twin under node, the
+"""Pages 3.1-3.2 (thalbook.pages.part3): pure functions against hand arithmetic, the JS twin under node, the
 page-level tables from data, and the widgets driven from Python (the kernel side of the live book).
 
 Expected values are worked out by hand in the comments, never copied from the code's output.
@@ -15,16 +15,10 @@ import yaml
 from test_parity import node
 
 import thalbook as tb
-from thalbook.part3 import (
-    evidence_rows,
-    kaplan_meier,
-    km_summary,
-    percent_counts,
-    percent_counts_calc,
-    percent_decimals,
-    survival_at,
-)
-from thalbook.widgets import CALCULATORS, Calculator, LinkedFigure, calculate
+from thalbook.core.calculator import CALCULATORS, calculate, percent_counts_calc
+from thalbook.core.counts import kaplan_meier, percent_counts, percent_decimals, survival_at
+from thalbook.pages.part3 import evidence_rows, km_summary
+from thalbook.widgets import Calculator, LinkedFigure
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
 
@@ -220,7 +214,7 @@ def test_evidence_table_rows_and_statuses():
 
 
 def test_tables_escape_data(monkeypatch):
-    import thalbook.part3 as p3
+    import thalbook.pages.part3 as p3
 
     real = p3.dataset()
 

@@ -1,4 +1,4 @@
-"""Pages 5.1-5.3 (thalbook.part5): the citation data against the appraisal, its validation, the trial-size
+"""Pages 5.1-5.3 (thalbook.pages.part5): the citation data against the appraisal, its validation, the trial-size
 arithmetic against hand calculation and statsmodels, the JS twin under node, and the widgets from Python.
 
 Expected values never come from the code under test: the references' identities and the "listed but never
@@ -21,18 +21,8 @@ from statsmodels.stats.proportion import proportion_confint
 from test_parity import node
 
 import thalbook as tb
-from thalbook.part5 import (
-    citations,
-    cited_by,
-    name_matches,
-    never_cited,
-    sample_size_calc,
-    sample_size_rows,
-    sample_size_spec,
-    tracer_cards,
-    tracer_spec,
-)
-from thalbook.stats import (
+from thalbook.core.calculator import CALCULATORS, calculate, sample_size_calc
+from thalbook.core.stats import (
     Z95,
     normal_sample_size,
     sample_size_for_precision,
@@ -42,7 +32,17 @@ from thalbook.stats import (
     wilson_interval_for_proportion,
     z_for_confidence,
 )
-from thalbook.widgets import CALCULATORS, Calculator, Lookup, Quiz, calculate
+from thalbook.pages.part5 import (
+    citations,
+    cited_by,
+    name_matches,
+    never_cited,
+    sample_size_rows,
+    sample_size_spec,
+    tracer_cards,
+    tracer_spec,
+)
+from thalbook.widgets import Calculator, Lookup, Quiz
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,4 +1,4 @@
-"""Part 2 (thalbook.pharmacology): pure functions, the data behind the mechanism explorer and the cereblon
+"""Part 2 (thalbook.pages.pharmacology): pure functions, the data behind the mechanism explorer and the cereblon
 diagram, the Python/JS parity of the explorer's matching, and the widgets driven from Python (kernel side).
 
 Expected values are read straight from the YAML files (with yaml, not through thalbook) or worked out by
@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 import thalbook as tb
-from thalbook.pharmacology import (
+from thalbook.pages.pharmacology import (
     ANY,
     cereblon_model,
     cereblon_svg,
@@ -31,7 +31,7 @@ from thalbook.pharmacology import (
 from thalbook.widgets import Lookup, Stepper
 
 ROOT = Path(__file__).resolve().parent.parent
-STATIC = ROOT / "thalbook" / "static"
+STATIC = ROOT / "thalbook" / "widgets" / "static"
 ROWS = yaml.safe_load((ROOT / "data/mechanisms.yaml").read_text(encoding="utf-8"))
 STEPS = yaml.safe_load((ROOT / "data/steppers/mechanism-summary.yaml").read_text(encoding="utf-8"))
 QUIZ = yaml.safe_load((ROOT / "data/quizzes/part2.yaml").read_text(encoding="utf-8"))

@@ -1,4 +1,4 @@
-"""Part 4 (thalbook.safety): unit conversion, grading, the baseline rule, the decision table, capsule
+"""Part 4 (thalbook.pages.safety): unit conversion, grading, the baseline rule, the decision table, capsule
 arithmetic and the illustrative course; Python/JS parity under node; the widgets driven from Python.
 
 Expected values come from hand arithmetic written next to each case, from CTCAE v5.0 and the teaching
@@ -16,11 +16,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from thalbook import safety as s
+from thalbook.core import decision, dosing, lookup
+from thalbook.core.calculator import calculate
 from thalbook.data import dataset
-from thalbook.widgets import Calculator, Lookup, calculate
+from thalbook.pages import safety as s
+from thalbook.widgets import Calculator, Lookup
 
-STATIC = Path(__file__).resolve().parents[1] / "thalbook" / "static"
+STATIC = Path(__file__).resolve().parents[1] / "thalbook" / "widgets" / "static"
 NODE = shutil.which("node") or "/usr/bin/node"
 RULES = dataset().rows("dose_rules.yaml")
 TOXICITIES = sorted({r.toxicity for r in RULES})
@@ -76,8 +78,8 @@ def test_impossible_values_are_refused_with_a_message(test, value, unit, message
 
 
 def test_unit_conversion():
-    assert s.to_base(1.0, 1000) == 1000  # 1.0 x10⁹/L = 1000 /mm³
-    assert s.to_base(100, 0.1) == pytest.approx(10)  # 100 g/L = 10 g/dL
+    assert dosing.to_base(1.0, 1000) == 1000  # 1.0 x10⁹/L = 1000 /mm³
+    assert dosing.to_base(100, 0.1) == pytest.approx(10)  # 100 g/L = 10 g/dL
 
 
 @settings(max_examples=300, deadline=None)
@@ -90,11 +92,11 @@ def test_a_lower_count_never_gives_a_lower_grade(test, a, b):
 
 
 def test_baseline_rule():
-    assert s.baseline_verdict(3, None) == "none"
-    assert s.baseline_verdict(3, 3) == "not-worse"  # same grade as before the first dose
-    assert s.baseline_verdict(2, 3) == "not-worse"  # better
-    assert s.baseline_verdict(4, 3) == "worse"  # worse by one
-    assert s.baseline_verdict(4, 2, min_worse=2) == "worse"
+    assert lookup.baseline_verdict(3, None) == "none"
+    assert lookup.baseline_verdict(3, 3) == "not-worse"  # same grade as before the first dose
+    assert lookup.baseline_verdict(2, 3) == "not-worse"  # better
+    assert lookup.baseline_verdict(4, 3) == "worse"  # worse by one
+    assert lookup.baseline_verdict(4, 2, min_worse=2) == "worse"
 
 
 # --------------------------------------------------------------------------- the decision table
@@ -130,7 +132,7 @@ def test_a_lower_count_never_gives_a_lower_severity_with_a_fixed_baseline(tox, a
         g = s.grade_lab(test, repr(v), unit["unit"])
         if g == 0:
             return -1  # grade 0: no rule needed
-        return s.action_severity(tox, g, v * unit["to_base"], s.baseline_verdict(g, bg))
+        return s.action_severity(tox, g, v * unit["to_base"], lookup.baseline_verdict(g, bg))
 
     assert severity(lo) >= severity(hi)
 
@@ -140,7 +142,7 @@ def test_rules_by_hand_from_the_table():
     # neuropathy grade 2: the label row (stop, 4) and the protocol row (interrupt, 3) both match
     g2 = s.matching_rules("peripheral-neuropathy", 2)
     assert ids(g2) == ["neuropathy-g2-label", "neuropathy-g2-protocol"]
-    assert s.most_severe(g2).id == "neuropathy-g2-label" and s.most_severe(g2).severity == 4
+    assert decision.most_severe(g2).id == "neuropathy-g2-label" and decision.most_severe(g2).severity == 4
     # ANC 600 /mm³ is grade 3 and below the label's 750: both the L and the X rows, severity 3
     assert ids(s.matching_rules("neutropenia", 3, 600)) == ["neutropenia-label-750", "neutropenia-g3"]
     # ANC 800 is grade 3 but not below 750: only the X row
@@ -149,7 +151,7 @@ def test_rules_by_hand_from_the_table():
     assert ids(s.matching_rules("neutropenia", 3, 600, "not-worse")) == ["neutropenia-baseline"]
     # rash grade 4: an explicit no-rule row, no severity
     r4 = s.matching_rules("rash", 4)
-    assert ids(r4) == ["rash-g4-no-rule"] and s.most_severe(r4) is None
+    assert ids(r4) == ["rash-g4-no-rule"] and decision.most_severe(r4) is None
     assert s.action_severity("sjs-ten", 1) == 4 and s.action_severity("anaemia", 4) == 0
 
 
@@ -170,7 +172,7 @@ SPEC = s.dose_explorer_spec()
 
 
 def test_explorer_spec_by_hand():
-    lc = s.lookup_compute
+    lc = lookup.lookup_compute
     r = lc(SPEC, {"toxicity": "neutropenia", "grade": "1"}, "999", "/mm³")  # grade 3, not below 750
     assert (r["grade"], r["baseline"], r["rows"]) == (3, "none", ["neutropenia-g3"])
     r = lc(SPEC, {"toxicity": "neutropenia", "grade": "1"}, "0.749", "×10⁹/L")  # 749 /mm³: below 750 too
@@ -230,13 +232,13 @@ def test_lookup_parity_on_a_grid():
                 cases)
     assert len(out) == len(cases) > 1000
     for case, js in zip(cases, out):
-        py = s.lookup_compute(SPEC, *case)
+        py = lookup.lookup_compute(SPEC, *case)
         assert js == py, case
 
 
 def test_lookup_without_baseline_option_is_unchanged():
     """The ctcae explorer has no numeric.baseline: no baseline keys, same answers as before."""
-    from thalbook.book import ctcae_spec
+    from thalbook.pages.common import ctcae_spec
 
     spec = Lookup(ctcae_spec()).spec
     cases = [[{"test": t}, v, u] for t in ("anc", "platelets") for v in ("999", "1000", "0.999", "abc", "") for u in ("/mm³", "×10⁹/L")]
@@ -244,7 +246,7 @@ def test_lookup_without_baseline_option_is_unchanged():
                 "console.log(JSON.stringify(input.map(([sel, v, u]) => lookup.lookupCompute(spec, sel, v, u))));", cases)
     for case, js in zip(cases, out):
         assert "baseline" not in js
-        assert js == s.lookup_compute(spec, *case), case
+        assert js == lookup.lookup_compute(spec, *case), case
 
 
 # --------------------------------------------------------------------------- capsule arithmetic
@@ -373,7 +375,7 @@ def test_explorer_widget_from_python():
         w.selection, w.value, w.unit, w.baseline = sel, value, unit, base
         st_ = w.state()
         assert (st_["selection"], st_["value"], st_["unit"], st_["baseline"]) == (sel, value, unit, base)
-        r = s.lookup_compute(w.spec, w.selection, w.value, w.unit, w.baseline)
+        r = lookup.lookup_compute(w.spec, w.selection, w.value, w.unit, w.baseline)
         assert (r["grade"], r["baseline"]) == (grade, verdict)
 
 

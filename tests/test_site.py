@@ -117,11 +117,11 @@ def test_readable_in_dark_mode(visit, path):
     assert v.console_errors == []
 
 
-# ---------------------------------------------------------------- weight budgets (issue 11; thalbook.speed, thalbook.icons)
+# ---------------------------------------------------------------- weight budgets (issue 11; thalbook.site.speed, thalbook.site.icons)
 # Timing-free guarantees behind the Lighthouse scores in README "Performance"; the timed measures are in `make bench`.
 LANDING = "chapters/index.html"
 # What must arrive before the landing page can paint: the page and the stylesheets and synchronous scripts of
-# its <head>, gzip-compressed as thalbook.serve (or any host) sends them. Lighthouse's mobile run assumes
+# its <head>, gzip-compressed as thalbook.site.serve (or any host) sends them. Lighthouse's mobile run assumes
 # 1.6 Mbit/s (about 200 kB/s) and 150 ms round trips: 128 kB take about 0.65 s plus a few round trips, well
 # inside the 1.8 s of a "good" first contentful paint. Measured 2026-11-29: 106 kB (the page 8 kB, the
 # stylesheet bundle 98 kB, of which pydata-sphinx-theme's CSS is 64 kB); before the bundle, the same bytes
@@ -165,7 +165,7 @@ def test_landing_page_critical_bytes_within_budget(site):
 
 
 def test_server_compresses_text_only_when_asked(site, base_url):
-    """thalbook.serve sends gzip with Content-Encoding and Vary when Accept-Encoding allows it, the file as
+    """thalbook.site.serve sends gzip with Content-Encoding and Vary when Accept-Encoding allows it, the file as
     it is otherwise, and never recompresses woff2."""
     import gzip
     import urllib.error
@@ -234,7 +234,7 @@ def test_icons_draw_without_the_icon_font(browser, base_url, path, width):
 
 
 def test_search_from_a_page_without_the_search_index(visit, site):
-    """Pages no longer load the search index (thalbook.speed.drop_unused_search); the theme's search box
+    """Pages no longer load the search index (thalbook.site.speed.drop_unused_search); the theme's search box
     still finds pages, on search.html, which loads it."""
     from playwright.sync_api import expect
 

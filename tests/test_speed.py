@@ -1,4 +1,4 @@
-"""Unit tests of the page rewrites behind the Lighthouse scores (thalbook.speed, thalbook.icons, thalbook.serve).
+"""Unit tests of the page rewrites behind the Lighthouse scores (thalbook.site.speed, thalbook.site.icons, thalbook.site.serve).
 
 The built site is checked in tests/test_site.py (weight budgets); these run in-process on small inputs.
 """
@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
-from thalbook import icons, speed
-from thalbook.serve import accepts_gzip
+from thalbook.site import icons, speed
+from thalbook.site.serve import accepts_gzip
 
 HEAD = """<html><head>
 <script data-cfasync="false">document.documentElement.dataset.mode = "auto";</script>
@@ -115,11 +115,11 @@ def test_accept_encoding_is_read_as_rfc_9110_says():
 
 
 def test_static_links_absolute_from_the_root_are_stamped_too(tmp_path):
-    """404.html's links are absolute (thalbook.notfound); a later build that changes a stylesheet must
+    """404.html's links are absolute (thalbook.site.notfound); a later build that changes a stylesheet must
     still restamp them. The stamp is the file's CRC-32 (zlib's, as hex)."""
     import zlib
 
-    from thalbook.sphinxext import stamp_static_links
+    from thalbook.site.sphinxext import stamp_static_links
 
     (tmp_path / "_static").mkdir()
     (tmp_path / "_static" / "a.css").write_text("p{}")

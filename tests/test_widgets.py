@@ -10,11 +10,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from thalbook import text
-from thalbook.dosing import ctcae_grade
-from thalbook.stats import wilson_interval
+from thalbook.core import text
+from thalbook.core.calculator import CALCULATORS, calculate
+from thalbook.core.dosing import ctcae_grade
+from thalbook.core.numbers import format_percent1
+from thalbook.core.stats import wilson_interval
 from thalbook.widgets import (
-    CALCULATORS,
     OKABE_ITO,
     Calculator,
     FigureOutput,
@@ -23,8 +24,6 @@ from thalbook.widgets import (
     Quiz,
     Stepper,
     ThalbookWidget,
-    calculate,
-    format_percent1,
     state_json,
 )
 
@@ -297,7 +296,7 @@ def test_calculate_mirror():
         "n": "Enter a whole number.",
     }
     # every Python twin has a JS function of the same name in calculator.js (parity: tests/test_parity.py, test_part3.py)
-    js = (__import__("pathlib").Path(__file__).resolve().parents[1] / "thalbook" / "static" / "calculator.js").read_text()
+    js = (__import__("pathlib").Path(__file__).resolve().parents[1] / "thalbook" / "widgets" / "static" / "calculator.js").read_text()
     assert "wilson" in CALCULATORS and all(f"CALCULATORS.{k} =" in js or f"  {k}(values)" in js for k in CALCULATORS)
 
 

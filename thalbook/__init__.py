@@ -2,14 +2,33 @@
 
     import thalbook as tb
     tb.appraisal_box("ch1-common")
+
+The package is layered; each layer imports only the ones above it in this list (tests/test_architecture.py):
+
+    core/     pure arithmetic, grading, text safety, and the Python twins of the widgets' JavaScript
+    data/     reading, validating and cross-checking data/ (errors name file, line and column)
+    widgets/  the widget engine: a Python class and an ES module per kind, plus figures
+    pages/    one module per part: tables, figures and widget specs built from data/
+    site/     the Sphinx extension, the 404 page and the local server
+
+This facade (``tb.*``) is the only thing notebooks import.
 """
 
-from .backmatter import (  # noqa: F401  (back matter: critical reading, data dictionary)
+from .core.counts import percent_counts  # noqa: F401
+from .core.dosing import capsule_schedules, mg_per_kg  # noqa: F401
+from .data import DataError, DataErrors, dataset  # noqa: F401
+from .pages.backmatter import (  # noqa: F401  (back matter: critical reading, data dictionary)
     checklist_summary,
     critical_reading_checklist,
     data_dictionary,
 )
-from .book import (  # noqa: F401
+from .pages.cases import (  # noqa: F401  (page 3.3)
+    case_stepper,
+    case_steppers,
+    cases_page,
+    cases_table,
+)
+from .pages.common import (  # noqa: F401
     appraisal_box,
     appraisal_list,
     count_text,
@@ -27,29 +46,19 @@ from .book import (  # noqa: F401
     status_legend,
     stepper,
 )
-from .cases import (  # noqa: F401  (page 3.3)
-    capsule_schedules,
-    case_stepper,
-    case_steppers,
-    cases_page,
-    cases_table,
-    mg_per_kg,
-)
-from .data import dataset  # noqa: F401
-from .errors import DataError, DataErrors  # noqa: F401
-from .guides import (  # noqa: F401  (back matter: lecturer guide, changelog)
+from .pages.guides import (  # noqa: F401  (back matter: lecturer guide, changelog)
     changelog,
     errata,
     lesson_plan,
 )
-from .part1 import (  # noqa: F401
+from .pages.part1 import (  # noqa: F401
     disease_comparison,
     evidence_map_figure,
     evidence_map_table,
     glue_evidence_map,
     searches_table,
 )
-from .part3 import (  # noqa: F401
+from .pages.part3 import (  # noqa: F401
     evidence_table,
     glue_km,
     kaplan_meier,
@@ -58,9 +67,8 @@ from .part3 import (  # noqa: F401
     mds_comparison_table,
     neuropathy_table,
     percent_checker,
-    percent_counts,
 )
-from .part5 import (  # noqa: F401  (pages 5.1-5.3)
+from .pages.part5 import (  # noqa: F401  (pages 5.1-5.3)
     citation_tracer,
     glue_citations,
     glue_planning,
@@ -72,13 +80,13 @@ from .part5 import (  # noqa: F401  (pages 5.1-5.3)
     sample_size_table,
     table1_traced,
 )
-from .pharmacology import (  # noqa: F401
+from .pages.pharmacology import (  # noqa: F401
     cereblon_diagram,
     explorer_matches,
     mechanism_explorer,
     mechanism_stepper,
 )
-from .safety import (  # noqa: F401  (pages 4.1 and 4.2)
+from .pages.safety import (  # noqa: F401  (pages 4.1 and 4.2)
     capsule_calculator,
     course_stepper,
     cumulative_dose_figure,

@@ -6,11 +6,12 @@ the site, plain text in a terminal). No number is typed here: they all come from
 
 from __future__ import annotations
 
-import html
 import re
 from collections import Counter
 
-from .data import dataset
+from ..core.numbers import plain_number, thousands
+from ..core.text import escape
+from ..data import dataset
 
 STATUS_CLASS = {s: "tb-status-" + s.replace(" ", "-") for s in ("verified", "not verified", "not found", "derived", "illustrative")}
 
@@ -55,9 +56,7 @@ class Markdown:
         return self.text if self.plain is None else self.plain
 
 
-def e(text) -> str:
-    return html.escape(str(text), quote=True)
-
+e = escape  # short name for markup built in f-strings
 
 def badge(status: str) -> str:
     """A status shown as text (never by colour alone)."""
@@ -70,16 +69,10 @@ def status_basis(row) -> str:
     return badge(row.status) + (f", {e(basis)}" if basis else "")
 
 
-def _number(value: float) -> str:
-    if float(value).is_integer():
-        return f"{int(value):,}" if abs(value) >= 10000 else str(int(value))
-    return f"{value:g}"
-
-
 def fact_text(ident: str) -> str:
     """'1–4 per million children per year (verified)': a fact with its unit and status."""
     f = dataset().by_id("facts.yaml", ident)
-    number = _number(f.value) + (f"–{_number(f.value_high)}" if f.value_high is not None else "")
+    number = plain_number(f.value) + (f"–{plain_number(f.value_high)}" if f.value_high is not None else "")
     unit = "" if f.unit == "year" else f.unit if f.unit.startswith("%") else f" {f.unit}"
     return f"{number}{unit} ({f.status})"
 
@@ -122,7 +115,7 @@ def glue_count(name: str, study_id: str, outcome: str, denominator_type: str, gr
 
 def appraisal_box(ident: str) -> HTML:
     """The review's claim, the evidence, the verdict and its status, from data/appraisals.yaml."""
-    from .text import markdown
+    from ..core.text import markdown
 
     a = dataset().by_id("appraisals.yaml", ident)
     section = a.review_section if not a.review_section[0].isdigit() else f"§{a.review_section}"
@@ -139,7 +132,7 @@ def appraisal_box(ident: str) -> HTML:
     return HTML(markup, plain)
 
 
-def _table(caption: str, header: list[str], rows: list[list[str]], cls: str = "") -> str:
+def table(caption: str, header: list[str], rows: list[list[str]], cls: str = "") -> str:
     head = "".join(f'<th scope="col">{h}</th>' for h in header)
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
     return (
@@ -153,11 +146,11 @@ def status_legend() -> HTML:
     """The three vocabularies (status, basis, rule origin), generated from data/labels.yaml."""
     labels = dataset().document("labels.yaml")
     parts = [
-        _table("Status of a claim, number or rule", ["Status", "What it means"],
+        table("Status of a claim, number or rule", ["Status", "What it means"],
                [[badge(s.name), e(s.meaning)] for s in labels.statuses]),
-        _table("Basis: what a status rests on", ["Basis", "What it means"],
+        table("Basis: what a status rests on", ["Basis", "What it means"],
                [[e(b.name), e(b.meaning)] for b in labels.bases]),
-        _table("Origin of a teaching rule", ["Tag", "Origin", "What it means"],
+        table("Origin of a teaching rule", ["Tag", "Origin", "What it means"],
                [[f'<span class="tb-origin">{e(o.tag)}</span>', e(o.name), e(o.meaning)] for o in labels.origins]),
     ]
     plain = "\n".join(f"{s.name}: {s.meaning}" for s in labels.statuses)
@@ -180,7 +173,7 @@ def status_counts() -> HTML:
     rows = [[badge(s), str(counts.get(s, 0))] for s in order]
     total = sum(counts.values())
     return HTML(
-        _table(f"Status of the {total} sourced rows in the book's data files (counted at build time)", ["Status", "Rows"], rows),
+        table(f"Status of the {total} sourced rows in the book's data files (counted at build time)", ["Status", "Rows"], rows),
         ", ".join(f"{s}: {counts.get(s, 0)}" for s in order),
     )
 
@@ -194,7 +187,7 @@ def reference_table() -> HTML:
         title_text = re.sub(r"[{}\\]", "", title.group(1)) if title else ""
         rows.append([f"<code>{e(key)}</code>", e(title_text), badge(entry["status"])])
     return HTML(
-        _table("Status of each reference's bibliographic details", ["Key", "Title", "Details"], rows, "tb-refs"),
+        table("Status of each reference's bibliographic details", ["Key", "Title", "Details"], rows, "tb-refs"),
         f"{len(rows)} references",
     )
 
@@ -217,26 +210,22 @@ def appraisal_list() -> HTML:
         [e(a.review_section), e(a.claim), e(a.verdict), badge(a.status), f"<code>{e(a.page)}</code>"]
         for a in dataset().rows("appraisals.yaml")
     ]
-    return HTML(_table("Every appraisal flag in the book", ["Review", "Claim", "Verdict", "Status", "Page"], rows), f"{len(rows)} flags")
+    return HTML(table("Every appraisal flag in the book", ["Review", "Claim", "Verdict", "Status", "Page"], rows), f"{len(rows)} flags")
 
 
 # ---------------------------------------------------------------- widgets from data files
 def quiz(ident: str, presenter: bool = False):
     """The quiz in data/quizzes/<ident>.yaml. presenter=True holds answers back until revealed."""
-    from .widgets import Quiz
+    from ..widgets import Quiz
 
     return Quiz(dataset().item("quizzes", ident).model_dump(), presenter=presenter)
 
 
 def stepper(ident: str, presenter: bool = False):
     """The stepper in data/steppers/<ident>.yaml."""
-    from .widgets import Stepper
+    from ..widgets import Stepper
 
     return Stepper(dataset().item("steppers", ident).model_dump(), presenter=presenter)
-
-
-def _fmt_value(v: float) -> str:
-    return f"{v:,.0f}" if float(v).is_integer() else f"{v:g}"
 
 
 def ctcae_spec() -> dict:
@@ -247,12 +236,12 @@ def ctcae_spec() -> dict:
         bounds = [t.lln, *t.grade_floors]
         for grade in range(len(t.grade_floors) + 2):
             if grade == 0:
-                body = f"At or above the lower limit of normal ({_fmt_value(t.lln)} {t.base_unit}, {t.lln_status})."
+                body = f"At or above the lower limit of normal ({thousands(t.lln)} {t.base_unit}, {t.lln_status})."
             elif grade <= len(t.grade_floors):
-                body = (f"Below {_fmt_value(bounds[grade - 1])} and at least {_fmt_value(bounds[grade])} {t.base_unit}"
+                body = (f"Below {thousands(bounds[grade - 1])} and at least {thousands(bounds[grade])} {t.base_unit}"
                         + (" (the first bound is the illustrative LLN)." if grade == 1 else "."))
             else:
-                body = f"Below {_fmt_value(t.grade_floors[-1])} {t.base_unit}. {t.top_grade_note}".strip()
+                body = f"Below {thousands(t.grade_floors[-1])} {t.base_unit}. {t.top_grade_note}".strip()
             rows.append({
                 "id": f"{t.id}-g{grade}",
                 "match": {"test": t.id, "grade": grade},
@@ -279,14 +268,14 @@ def ctcae_spec() -> dict:
 
 
 def ctcae_explorer():
-    from .widgets import Lookup
+    from ..widgets import Lookup
 
     return Lookup(ctcae_spec())
 
 
 def proportion_calculator():
-    """x of n -> the proportion and its 95% Wilson score interval (thalbook.stats.wilson_interval)."""
-    from .widgets import Calculator
+    """x of n -> the proportion and its 95% Wilson score interval (thalbook.core.stats.wilson_interval)."""
+    from ..widgets import Calculator
 
     return Calculator({
         "id": "wilson",
@@ -308,7 +297,7 @@ def proportion_calculator():
 
 def response_figure():
     """Adult MDS trial responses with a control that switches the denominator (ITT / evaluable)."""
+    from ..widgets import LinkedFigure
     from .figures import response_forest_spec
-    from .widgets import LinkedFigure
 
     return LinkedFigure(response_forest_spec())

@@ -6,8 +6,8 @@ is written in the hover text and in the text alternative.
 
 from __future__ import annotations
 
-from .data import dataset
-from .stats import wilson_interval
+from ..core.stats import wilson_interval
+from ..data import dataset
 
 DENOMINATORS = {"itt": "intention to treat (all enrolled)", "evaluable": "evaluable patients"}
 

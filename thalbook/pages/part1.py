@@ -11,8 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .book import HTML, Text, _table, badge, e, fact_text
-from .data import dataset
+from ..data import dataset
+from .common import HTML, Text, badge, e, fact_text, table
 
 DISEASES = ("MDS", "DBA")
 DISEASE_LABELS = {"MDS": "Childhood MDS", "DBA": "DBA"}
@@ -225,7 +225,7 @@ def evidence_map_figure():
     labelled with its counts; marker shape shows status (filled, hollow, cross) so colour is not needed."""
     import plotly.graph_objects as go
 
-    from .widgets import OKABE_ITO, FigureOutput
+    from ..widgets import OKABE_ITO, FigureOutput
 
     cells = evidence_counts()
     fig = go.Figure()
@@ -300,7 +300,7 @@ def searches_table() -> HTML:
     ]
     caption = "Searches behind each 'not found' (data/evidence_map.csv)"
     headers = ["Question", "Population", "Where and when searched", "Note", "Status"]
-    markup = _table(caption, headers, rows, "tb-searches")
+    markup = table(caption, headers, rows, "tb-searches")
     return HTML(markup, f"{len(rows)} searches, none found")
 
 

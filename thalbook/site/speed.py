@@ -1,14 +1,14 @@
 """Page rewrites that make the theme's pages fast on a phone on a slow connection (see README, Performance).
 
 Lighthouse (mobile: slow 4G, 4x slower CPU) scored the theme's pages 35-58. What held the first paint
-back, and what `thalbook.sphinxext` does about it after each build, with these functions:
+back, and what `thalbook.site.sphinxext` does about it after each build, with these functions:
 
 - twelve separate stylesheets, each a request the browser must finish before it paints (and over HTTP/1.1
   at most six at a time): `bundle_css` joins each page's local stylesheets, in their order, into one file
   `_static/thalbook/bundle-<hash of the list>.css` (relative `url()`s rewritten, `@import`s inlined), and
   `use_bundle` links that file instead;
 - `fontawesome.js` (1.5 MB of script, to draw about ten icons): `drop_fontawesome` removes the tag (the
-  icons come from `thalbook.icons`' CSS instead);
+  icons come from `thalbook.site.icons`' CSS instead);
 - Sphinx's search scripts and the whole search index (106 kB, 38 kB compressed, and growing with the
   book) on every page, for the theme's search-as-you-type, which the book leaves off: the search box
   sends the reader to `search.html`, which loads them itself. `drop_unused_search` removes them from

@@ -7,7 +7,7 @@ function isNum(v) {
 
 /**
  * CTCAE-style grade of a value graded by how far it falls below normal (same as Python
- * thalbook.dosing.ctcae_grade): 0 if value >= lln, else 1 + number of floors the value is below.
+ * thalbook.core.dosing.ctcae_grade): 0 if value >= lln, else 1 + number of floors the value is below.
  * Returns null (Python raises ValueError) for a non-number, negative value or malformed floors.
  */
 export function gradeFromValue(value, floors, lln) {
@@ -64,7 +64,7 @@ function readValue(num, valueText, unitName) {
  * Optional, data-driven: `numeric.baseline` = {key, min_worse}: with a graded value, the selection gets
  * key = "none" (no baseline typed), "worse" (grade - baseline grade >= min_worse) or "not-worse";
  * a row with `value_below` matches, once a value is entered, by value_base < value_below instead of
- * by the numeric key. Python twin: thalbook.safety.lookup_compute.
+ * by the numeric key. Python twin: thalbook.pages.safety.lookup_compute.
  */
 export function lookupCompute(spec, selection, valueText, unitName, baselineText) {
   const sel = { ...(selection || {}) };

@@ -2,7 +2,7 @@
 
 The checklist reads `data/checklist.yaml` (the questions) and `data/appraisals.yaml` (every flag the
 book raises, each naming its question and its page); the dictionary reads the models registered in
-`thalbook/schemas.py` through `thalbook.data.dictionary()`. Nothing here is typed by hand, so a new flag,
+`thalbook/data/schemas.py` through `thalbook.data.dictionary()`. Nothing here is typed by hand, so a new flag,
 question or data file appears on its page at the next build.
 """
 
@@ -14,9 +14,9 @@ from collections import Counter
 
 from pydantic import BaseModel
 
-from .book import HTML, Markdown, _table, badge, e
-from .data import card_name, data_card, dataset, dictionary, page_title, registered_files
-from .text import markdown
+from ..core.text import markdown
+from ..data import card_name, data_card, dataset, dictionary, page_title, registered_files
+from .common import HTML, Markdown, badge, e, table
 
 CHECKLIST_PAGE = "chapters/back/critical-reading"
 STATUS_ORDER = ("verified", "not verified", "not found", "derived", "illustrative")
@@ -91,7 +91,7 @@ def checklist_summary() -> HTML:
     rows.append(["<strong>All questions</strong>", f"<strong>{n}</strong>",
                  ", ".join(f"{total[s]} {badge(s)}" for s in STATUS_ORDER if total[s])])
     return HTML(
-        _table("Flags raised in this book, by checklist question and status", ["Question", "Flags", "By status"], rows,
+        table("Flags raised in this book, by checklist question and status", ["Question", "Flags", "By status"], rows,
                "tb-check-summary"),
         f"{n} flags under {len(rows) - 1} questions",
     )
@@ -139,7 +139,7 @@ def data_dictionary() -> Markdown:
             f'<h3 id="{anchor}-title"><code>data/{e(file)}</code></h3>'
             + (f'<p class="tb-dict-about">{e(about)}</p>' if about else "")
             + f'<p class="tb-dict-layout">{e(layout)} · {len(rows)} columns · schema <code>{e(model.__name__)}</code>'
-            " in <code>thalbook/schemas.py</code></p>"
+            " in <code>thalbook/data/schemas.py</code></p>"
         ))
         if data_card(file) is not None:
             # the card's first line is its title; the section heading already names the file

@@ -8,7 +8,7 @@ default `/`; set it to `/<name>/` when the book is served from a sub-folder). Fr
 stay as they are, so the theme's skip link keeps working.
 
 The page is rendered by the theme's own `page.html`, like any other page, so it carries the theme, the
-book's CSS, and the Content-Security-Policy and accessibility mending of `thalbook.sphinxext`, which
+book's CSS, and the Content-Security-Policy and accessibility mending of `thalbook.site.sphinxext`, which
 runs before this module's rewrite (the rewrite touches attributes only, never a script's text, so the
 CSP hashes of the inline scripts still hold). sphinx-notfound-page does the same job, but it is not
 installed here.
@@ -16,13 +16,14 @@ installed here.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urljoin
 
 from sphinx.application import Sphinx
+
+from ..core.text import escape
 
 PAGENAME = "404"
 TITLE = "Page not found"
@@ -49,10 +50,6 @@ def make_links_absolute(page: str, prefix: str = "/") -> str:
     return URL_ATTR.sub(lambda m: f'{m.group("attr")}{absolute_url(m.group("url"), prefix)}"', page)
 
 
-def _e(text: str) -> str:
-    return html.escape(str(text), quote=True)
-
-
 def parts(app: Sphinx) -> list[tuple[str, str, str]]:
     """(caption, first page's docname, first page's title) for each part of `_toc.yml`, in order."""
     site_map = getattr(app.env, "external_site_map", None)
@@ -75,7 +72,7 @@ def body(app: Sphinx) -> str:
     """
     home = app.builder.get_target_uri(app.config.root_doc)
     items = "".join(
-        f'<li><a href="{_e(app.builder.get_target_uri(doc))}">{_e(caption or title)}</a></li>'
+        f'<li><a href="{escape(app.builder.get_target_uri(doc))}">{escape(caption or title)}</a></li>'
         for caption, doc, title in parts(app)
     )
     return (
@@ -88,8 +85,8 @@ def body(app: Sphinx) -> str:
         '<input id="tb-404-q" type="search" name="q" autocomplete="off"> '
         '<button type="submit">Search</button></p></form>'
         "<p>You can also search from any page with the search button at the top (or <kbd>Ctrl</kbd>+<kbd>K</kbd>).</p>"
-        f'<p>Go to the <a class="tb-404-home" href="{_e(home)}">home page</a>, or to the book\'s '
-        f'<a class="tb-404-contents" href="{_e(home)}#{CONTENTS_ANCHOR}">table of contents</a>.</p>'
+        f'<p>Go to the <a class="tb-404-home" href="{escape(home)}">home page</a>, or to the book\'s '
+        f'<a class="tb-404-contents" href="{escape(home)}#{CONTENTS_ANCHOR}">table of contents</a>.</p>'
         + (f'<h2 id="tb-404-parts">Parts of the book</h2><ul class="tb-404-parts">{items}</ul>' if items else "")
         + "</section>"
     )
@@ -115,6 +112,6 @@ def on_finished(app: Sphinx, exception) -> None:
 def setup(app: Sphinx) -> dict:
     app.add_config_value("thalbook_404_prefix", "/", "html", types=[str])
     app.connect("html-collect-pages", collect_pages)
-    # after thalbook.sphinxext (priority 900) has stamped the static links and written the CSP
+    # after thalbook.site.sphinxext (priority 900) has stamped the static links and written the CSP
     app.connect("build-finished", on_finished, priority=950)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

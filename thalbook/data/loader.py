@@ -42,7 +42,7 @@ def project_root(start: Path | None = None) -> Path:
     for folder in (here, *here.parents):
         if (folder / "_config.yml").is_file() and (folder / "data").is_dir():
             return folder
-    return Path(__file__).resolve().parent.parent
+    return Path(__file__).resolve().parents[2]
 
 
 def data_dir(root: Path | None = None) -> Path:
@@ -282,7 +282,7 @@ class Dataset:
             if p.is_file() and not p.name.endswith(".md") and not self._known(p)
         ]
         for p in unknown:
-            errors.append(DataError(self.shown(p), None, None, "a file no schema describes: add it to thalbook/schemas.py or remove it"))
+            errors.append(DataError(self.shown(p), None, None, "a file no schema describes: add it to thalbook/data/schemas.py or remove it"))
         if not errors:
             errors.extend(self._cross_check())
         if errors:
@@ -593,7 +593,7 @@ def dictionary() -> pd.DataFrame:
 
     Columns: file, column, type, unit, meaning, allowed (choices, pattern, bounds, required or optional
     in words), required (bool), values (the allowed choices as a tuple, or None), model, layout, card.
-    Generated from the pydantic models in `thalbook/schemas.py`, so it cannot drift from the checks.
+    Generated from the pydantic models in `thalbook/data/schemas.py`, so it cannot drift from the checks.
     """
     rows = []
     for file, model, layout in registered_files():

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import ast
 import datetime
+import functools
 import itertools
 import re
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -726,6 +728,20 @@ def tb_call(text: str) -> tuple[str, list, dict]:
         raise ValueError(refusal) from None
 
 
+@functools.cache
+def facade_names() -> frozenset[str]:
+    """The names ``import thalbook as tb`` offers, read from the facade's source (``thalbook/__init__.py``)
+    rather than imported: the data layer sits below the pages and must not import them."""
+    tree = ast.parse((Path(__file__).resolve().parents[1] / "__init__.py").read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom):
+            names.update(a.asname or a.name for a in node.names)
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.add(node.name)
+    return frozenset(names)
+
+
 def _page_missing(ds, page: str) -> bool:
     base = ds.root / page  # not with_suffix: a page named '1.1-slug' has a dot that is not a suffix
     return not any(base.with_name(base.name + s).is_file() for s in (".ipynb", ".md"))
@@ -783,9 +799,8 @@ class LessonPlans(Row):
         return self
 
     def cross_check(self, ds) -> list[tuple[tuple, str]]:
-        """Every page is in the book and every live call names a function of thalbook."""
-        import thalbook
-
+        """Every page is in the book and every live call names a function of thalbook's facade."""
+        names = facade_names()
         out: list[tuple[tuple, str]] = []
         for i, plan in enumerate(self.plans):
             for j, step in enumerate(plan.steps):
@@ -794,7 +809,7 @@ class LessonPlans(Row):
                     out.append((at + ("page",), f"no page '{step.page}' (.ipynb or .md) in the book"))
                 for k, text in enumerate(step.live):
                     name = tb_call(text)[0]
-                    if not callable(getattr(thalbook, name, None)):
+                    if name not in names:
                         out.append((at + ("live", k), f"thalbook has no function '{name}' (tb.{name})"))
         return out
 

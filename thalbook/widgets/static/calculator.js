@@ -6,7 +6,7 @@ export const TB_Z95 = 1.959963984540054;
 /**
  * Wilson score interval without continuity correction; [low, high] as proportions, or null unless
  * x, n are whole numbers with n >= 1 and 0 <= x <= n. Same arithmetic order as Python
- * thalbook.stats.wilson_interval (which raises ValueError where this returns null).
+ * thalbook.core.stats.wilson_interval (which raises ValueError where this returns null).
  */
 export function wilsonInterval(x, n, z = TB_Z95) {
   if (typeof x !== "number" || typeof n !== "number" || !Number.isInteger(x) || !Number.isInteger(n)) return null;
@@ -90,7 +90,7 @@ export function calculate(spec, inputs) {
   return { outputs, errors: {} };
 }
 
-// ---- percentage checker (page 3.2); Python twin: thalbook.part3.percent_counts / percent_counts_calc
+// ---- percentage checker (page 3.2); Python twin: thalbook.pages.part3.percent_counts / percent_counts_calc
 export const TB_MAX_DECIMALS = 3;
 
 /** Decimals a typed percentage carries (64 -> 0, 63.5 -> 1; trailing zeros ignored); null beyond 3. */
@@ -142,7 +142,7 @@ CALCULATORS.percent_counts = function percentCountsCalc(values) {
   return { outputs: { verdict, counts, nearest } };
 };
 
-// ---- capsule arithmetic (page 4.2); Python twin: thalbook.safety.capsules_calc (numbers from spec.params)
+// ---- capsule arithmetic (page 4.2); Python twin: thalbook.pages.safety.capsules_calc (numbers from spec.params)
 function tbNum(v) {
   return String(Number(v));
 }
@@ -205,8 +205,8 @@ CALCULATORS.capsules = function capsulesCalc(values, spec) {
   } };
 };
 
-// ---- trial size for a precise response rate (page 5.2); Python twins in thalbook.stats and
-// thalbook.part5.sample_size_calc (z values come from spec.params, computed once in Python)
+// ---- trial size for a precise response rate (page 5.2); Python twins in thalbook.core.stats and
+// thalbook.pages.part5.sample_size_calc (z values come from spec.params, computed once in Python)
 export const TB_N_MAX = 100000;
 
 /** Half-width of the Wilson interval when proportion p is observed among n (null on invalid input). */

@@ -19,8 +19,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from .book import HTML, e
-from .data import dataset
+from ..core.lookup import matches as explorer_matches  # noqa: F401  (tb.explorer_matches)
+from ..data import dataset
+from .common import HTML, e
 
 ANY = "any"
 FACETS: tuple[tuple[str, str, str], ...] = (
@@ -118,28 +119,6 @@ def explorer_spec(rows: Iterable[Any] | None = None) -> dict:
         "rows": cards,
         "empty": "No chain in the book's data fits all three choices. Set one of them to *Any*.",
     }
-
-
-def explorer_matches(spec: Mapping[str, Any], selection: Mapping[str, str]) -> list[str]:
-    """Ids of the cards a selection shows: the matching rule of ``lookupCompute`` in static/lookup.js.
-
-    Every key of a card's ``match`` must be in the selection, with the selection's value equal to the
-    match value or, when the match value is a list, one of its items.
-    """
-    out = []
-    for card in spec["rows"]:
-        ok = True
-        for key, want in (card.get("match") or {}).items():
-            if key not in selection:
-                ok = False
-                break
-            got = str(selection[key])
-            if (got not in [str(w) for w in want]) if isinstance(want, (list, tuple)) else got != str(want):
-                ok = False
-                break
-        if ok:
-            out.append(str(card["id"]))
-    return out
 
 
 # --------------------------------------------------------------------------- cereblon diagram (pure)
@@ -297,14 +276,14 @@ def cereblon_svg(model: Mapping[str, Any], title: str = "The cereblon model", de
 # --------------------------------------------------------------------------- page-level functions
 def mechanism_explorer(mechanism: str = "cereblon", target: str = ANY, effect: str = ANY):
     """The mechanism explorer (the book's Lookup widget) built from data/mechanisms.yaml."""
-    from .widgets import Lookup
+    from ..widgets import Lookup
 
     return Lookup(explorer_spec(), selection={"mechanism": mechanism, "target": target, "effect": effect})
 
 
 def mechanism_stepper(presenter: bool = False):
     """The review's eight mechanism statements, one stage each (data/steppers/mechanism-summary.yaml)."""
-    from .book import stepper
+    from .common import stepper
 
     return stepper("mechanism-summary", presenter=presenter)
 

@@ -7,7 +7,7 @@
   so the static twin reads as the full trace, in order, without JavaScript.
 * 5.2: ``data/open_issues.yaml`` (the open problems and what a paediatric trial would measure) and
   ``data/trial_planning.yaml`` (teaching assumptions of the trial-size calculator, whose arithmetic is
-  ``thalbook.stats.smallest_n_for_half_width`` here and ``sampleSizeForPrecision`` in calculator.js).
+  ``thalbook.core.stats.smallest_n_for_half_width`` here and ``sampleSizeForPrecision`` in calculator.js).
 * 5.3: ``data/other_uses.yaml``: approved, off-label and research uses, each with its standing and status.
 
 Pure functions first, page-level functions last. No clinical number is typed here.
@@ -18,17 +18,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .book import HTML, Text, _table, badge, count_text, e, status_basis
-from .data import dataset
-from .part3 import DENOMINATOR_WORDS, fixed
-from .pharmacology import explorer_matches
-from .stats import (
+from ..core.lookup import matches
+from ..core.numbers import fixed, js_num
+from ..core.stats import (
     normal_sample_size,
     smallest_n_for_half_width,
     wilson_half_width,
     wilson_interval_for_proportion,
     z_for_confidence,
 )
+from ..data import dataset
+from .common import HTML, Text, badge, count_text, e, status_basis, table
+from .part3 import DENOMINATOR_WORDS
 
 REVIEW_KEY = "ma_thalidomide_mds_children"
 NEVER_CITED = "Listed but never cited"
@@ -257,40 +258,10 @@ def tracer_spec(mode: str = "claim", doc=None) -> dict:
 def tracer_cards(spec: Mapping[str, Any], choice: str) -> list[str]:
     """Ids of the cards the tracer shows for one choice (the matching rule of lookup.js)."""
     name = spec["selectors"][0]["name"]
-    return explorer_matches(spec, {name: str(choice)})
+    return matches(spec, {name: str(choice)})
 
 
 # --------------------------------------------------------------------------- trial size (pure twin of calculator.js)
-def _js_num(v: float) -> str:
-    """JS ``String(Number(v))`` for the values used here: 95 -> '95', 97.5 -> '97.5'."""
-    return str(int(v)) if float(v).is_integer() else repr(float(v))
-
-
-def sample_size_calc(values: Mapping[str, float], spec: Mapping[str, Any]) -> dict:
-    """Python twin of ``CALCULATORS.sample_size`` in static/calculator.js: every output is text.
-
-    ``values``: rate (%), half_width (percentage points), confidence (%); ``spec["params"]["levels"]``
-    lists the allowed confidence levels with their z (computed once, in Python, by ``sample_size_spec``).
-    """
-    levels = (spec.get("params") or {}).get("levels", [])
-    level = next((lv for lv in levels if lv["level"] == values["confidence"]), None)
-    if level is None:
-        return {"errors": {"confidence": f"Choose one of {', '.join(_js_num(lv['level']) for lv in levels)}."}}
-    p = values["rate"] / 100
-    d = values["half_width"] / 100
-    n = smallest_n_for_half_width(p, d, level["z"])
-    if n is None:
-        return {"errors": {"half_width": "More than 100000 children would be needed: choose a wider interval."}}
-    low, high = wilson_interval_for_proportion(p, n, level["z"])
-    half = wilson_half_width(p, n, level["z"])
-    return {"outputs": {
-        "n": f"{n} children",
-        "interval": f"{fixed(low * 100, 1)}% to {fixed(high * 100, 1)}% (half-width {fixed(half * 100, 2)} points)",
-        "normal": f"{normal_sample_size(p, d, level['z'])} children",
-    }}
-
-
-sample_size_calc.wants_spec = True  # type: ignore[attr-defined]
 
 
 def planning_rows(kind: str | None = None) -> list:
@@ -307,7 +278,7 @@ def sample_size_spec() -> dict:
     rate, hw, conf = (planning_default(k) for k in ("expected-rate", "half-width", "confidence"))
     levels = [{"level": int(r.value) if float(r.value).is_integer() else r.value, "z": z_for_confidence(r.value / 100)}
               for r in planning_rows("confidence")]
-    widths = ", ".join(_js_num(r.value) for r in planning_rows("half-width"))
+    widths = ", ".join(js_num(r.value) for r in planning_rows("half-width"))
     return {
         "id": "sample-size",
         "title": "How many children would a single-arm trial need?",
@@ -324,12 +295,12 @@ def sample_size_spec() -> dict:
             {"name": "normal", "label": "Textbook normal approximation z²p(1−p)/d², as a cross-check"},
         ],
         "params": {"levels": levels},
-        "start": {"rate": _js_num(rate.value), "half_width": _js_num(hw.value), "confidence": _js_num(conf.value)},
+        "start": {"rate": js_num(rate.value), "half_width": js_num(hw.value), "confidence": js_num(conf.value)},
         "note": (
             f"The starting values are teaching assumptions from `data/trial_planning.yaml` ({rate.status}): "
-            f"a {_js_num(rate.value)}% rate, an interval of {_js_num(hw.value)} points either side "
-            f"(the table uses {widths}) and {_js_num(conf.value)}% confidence; confidence levels offered: "
-            f"{', '.join(_js_num(lv['level']) for lv in levels)}. The answer is the smallest group whose Wilson "
+            f"a {js_num(rate.value)}% rate, an interval of {js_num(hw.value)} points either side "
+            f"(the table uses {widths}) and {js_num(conf.value)}% confidence; confidence levels offered: "
+            f"{', '.join(js_num(lv['level']) for lv in levels)}. The answer is the smallest group whose Wilson "
             "interval, if the trial sees exactly the expected rate, reaches no further than that either side. "
             "It plans precision only: it is not a power calculation against a control group."
         ),
@@ -342,7 +313,7 @@ def citation_tracer(mode: str = "claim", start: str | None = None):
 
     ``start`` is the claim id or the reference number shown first (default: the first in the file).
     """
-    from .widgets import Lookup
+    from ..widgets import Lookup
 
     spec = tracer_spec(mode)
     name = spec["selectors"][0]["name"]
@@ -367,7 +338,7 @@ def table1_traced() -> HTML:
         ])
         plain.append(f"{c.topic}: cites {', '.join(f'[{n}]' for n in c.cites) or 'nothing'}; verdict {c.verdict} ({c.status})")
     return HTML(
-        _table("The review's Table 1 and section 5.1, claim by claim, beside what each cited entry really is",
+        table("The review's Table 1 and section 5.1, claim by claim, beside what each cited entry really is",
                ["The review says", "Study named", "Cites", "What the entry really is (status)", "Verdict (status)"],
                body, "tb-table1"),
         "\n".join(plain),
@@ -391,7 +362,7 @@ def reference_list_table() -> HTML:
             f"<code>{e(r.source)}</code>",
         ])
     return HTML(
-        _table("The review's reference list, entry by entry",
+        table("The review's reference list, entry by entry",
                ["No.", "As listed", "What it is", "Found?", "Cited by", "Status", "Key"], body, "tb-reflist"),
         f"{len(body)} references; never cited: {', '.join(f'[{n}]' for n in never_cited(doc))}",
     )
@@ -426,7 +397,7 @@ def open_issues_table() -> HTML:
         f"{e(r.measure)} <span class=\"tb-cell-meta\">({badge(r.measure_status)}: teaching proposal)</span>",
     ] for r in rows]
     return HTML(
-        _table("Open issues of section 5.2: what the review says, what is known, what a paediatric trial would measure",
+        table("Open issues of section 5.2: what the review says, what is known, what a paediatric trial would measure",
                ["Issue", "The review says", "What is known (status, source)", "A trial would measure (status)"],
                body, "tb-open-issues"),
         "\n".join(f"{r.title}: {r.status}" for r in rows),
@@ -437,10 +408,10 @@ def planning_table() -> HTML:
     """The teaching assumptions of the trial-size calculator, each with its status."""
     rows = planning_rows()
     unit = {"%": "%", "percentage points": " percentage points"}
-    body = [[e(r.kind), e(r.label), e(_js_num(r.value) + unit[r.unit]), "yes" if r.default else "",
+    body = [[e(r.kind), e(r.label), e(js_num(r.value) + unit[r.unit]), "yes" if r.default else "",
              e(r.note) or "–", badge(r.status)] for r in rows]
     return HTML(
-        _table("Teaching assumptions of the trial-size calculator (data/trial_planning.yaml)",
+        table("Teaching assumptions of the trial-size calculator (data/trial_planning.yaml)",
                ["Kind", "Assumption", "Value", "Start value", "Why", "Status"], body, "tb-planning"),
         "\n".join(f"{r.id}: {r.value} {r.unit} ({r.status})" for r in rows),
     )
@@ -465,11 +436,11 @@ def sample_size_rows() -> list[dict]:
 def sample_size_table() -> HTML:
     rows = sample_size_rows()
     r0 = rows[0]
-    body = [[e(f"±{_js_num(r['half_width'])} points"), e(r["n"]), e(f"{fixed(r['low'] * 100, 1)}% to {fixed(r['high'] * 100, 1)}%"),
+    body = [[e(f"±{js_num(r['half_width'])} points"), e(r["n"]), e(f"{fixed(r['low'] * 100, 1)}% to {fixed(r['high'] * 100, 1)}%"),
              e(r["normal"]), badge(r["status"])] for r in rows]
     return HTML(
-        _table(f"Children needed to pin a {_js_num(r0['rate'])}% response rate (illustrative) at "
-               f"{_js_num(r0['confidence'])}% confidence",
+        table(f"Children needed to pin a {js_num(r0['rate'])}% response rate (illustrative) at "
+               f"{js_num(r0['confidence'])}% confidence",
                ["Interval either side", "Children needed (Wilson)", "Wilson interval at that size",
                 "Normal approximation", "Status"], body, "tb-sample-size"),
         "; ".join(f"±{r['half_width']}: {r['n']}" for r in rows),
@@ -484,12 +455,12 @@ def glue_planning() -> None:
     rows = sample_size_rows()
     z = z_for_confidence(conf.value / 100)
     values = {
-        "plan-rate": f"{_js_num(rate.value)}% ({rate.status})",
-        "plan-confidence": f"{_js_num(conf.value)}% ({conf.status})",
-        "plan-z": f"{fixed(z, 2)} at {_js_num(conf.value)}% confidence (derived)",
+        "plan-rate": f"{js_num(rate.value)}% ({rate.status})",
+        "plan-confidence": f"{js_num(conf.value)}% ({conf.status})",
+        "plan-z": f"{fixed(z, 2)} at {js_num(conf.value)}% confidence (derived)",
     }
     for r in rows:
-        hw = _js_num(r["half_width"])
+        hw = js_num(r["half_width"])
         values[f"plan-n-{hw}"] = f"{r['n']} children (derived)"
         values[f"plan-normal-{hw}"] = f"{r['normal']} children (derived)"
         values[f"plan-interval-{hw}"] = f"{fixed(r['low'] * 100, 1)}% to {fixed(r['high'] * 100, 1)}% (derived)"
@@ -503,7 +474,7 @@ def glue_planning() -> None:
 
 def sample_size_calculator():
     """The trial-size calculator of page 5.2, started at the data's default assumptions."""
-    from .widgets import Calculator
+    from ..widgets import Calculator
 
     spec = sample_size_spec()
     return Calculator(spec, inputs=dict(spec["start"]))
@@ -524,7 +495,7 @@ def other_uses_table() -> HTML:
             f"{status_basis(r)}<br><code>{e(r.source)}</code>",
         ])
     return HTML(
-        _table("Thalidomide and its analogues beyond childhood MDS: standing, where it applies, and status",
+        table("Thalidomide and its analogues beyond childhood MDS: standing, where it applies, and status",
                ["Use (drug)", "Standing (where, since)", "What the sources say", "In the review's section 5?",
                 "Status, source"], body, "tb-other-uses"),
         "\n".join(f"{r.drug}, {r.condition}: {r.standing} ({r.status})" for r in rows),
@@ -533,7 +504,7 @@ def other_uses_table() -> HTML:
 
 def part5_quiz(presenter: bool = False):
     """The self-check of part 5 (data/quizzes/part5.yaml)."""
-    from .book import quiz
+    from .common import quiz
 
     return quiz("part5", presenter=presenter)
 
@@ -551,7 +522,6 @@ __all__ = [
     "part5_quiz",
     "planning_table",
     "reference_list_table",
-    "sample_size_calc",
     "sample_size_calculator",
     "sample_size_spec",
     "sample_size_table",

@@ -1,4 +1,4 @@
-"""`python -m thalbook.serve [DIR] [--port N]`: serve the built site on 127.0.0.1 like a real host would.
+"""`python -m thalbook.site.serve [DIR] [--port N]`: serve the built site on 127.0.0.1 like a real host would.
 
 ES modules do not load from file://, so the site must be served over HTTP. `_static/` is sent with
 `Cache-Control: public, max-age=86400` (every local CSS/JS link carries a `?v=<crc32>` stamp, so a changed
@@ -127,7 +127,7 @@ class BookHandler(http.server.SimpleHTTPRequestHandler):
         super().end_headers()
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        """A missing address gets status 404 with the book's own `404.html` (thalbook.notfound), as a
+        """A missing address gets status 404 with the book's own `404.html` (thalbook.site.notfound), as a
         host configured for it does; other errors, or a site without that page, go the standard way."""
         page = Path(self.directory) / "404.html"
         if code != http.HTTPStatus.NOT_FOUND or not page.is_file():

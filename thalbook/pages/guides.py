@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime
 
-from .book import Markdown
-from .data import dataset
-from .schemas import LessonPlan, tb_call  # noqa: F401  (tb_call: re-exported for tests and guides)
+from ..data import dataset
+from ..data.schemas import LessonPlan, tb_call  # noqa: F401  (tb_call: re-exported for tests and guides)
+from .common import Markdown
 
 
 def _doc(page: str) -> str:

@@ -14,10 +14,12 @@ illustrative weight; it is not a dose recommendation and not for clinical use.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from .data import dataset
+from ..core.dosing import capsule_schedules, mg_per_kg
+from ..core.numbers import ordinal
+from ..core.numbers import trimmed as fmt
+from ..data import dataset
 
 NOTICE = (
     "**Teaching material, not a prescribing guide.** The arithmetic relates a reported dose to an "
@@ -25,70 +27,10 @@ NOTICE = (
 )
 REVIEW_LABEL = "What the review states (section 3.3)"
 TEACHING_LABEL = "Added for teaching"
-# whole-capsule schedules, as capsules per 14 days (a fortnight holds alternate days exactly)
-SCHEDULES: tuple[tuple[str, int], ...] = (
-    ("one capsule on alternate days", 7),
-    ("one capsule on 5 days of every 7", 10),
-    ("one capsule every day", 14),
-)
 
 
 # ------------------------------------------------------------------ pure arithmetic (teaching only)
-def mg_per_kg(dose_mg_per_day: float, weight_kg: float) -> float:
-    """Daily dose per kilogram of body weight.
-
-    Parameters
-    ----------
-    dose_mg_per_day : daily dose, mg/day (> 0)
-    weight_kg : body weight, kg (> 0)
-
-    Returns
-    -------
-    float
-        dose in mg/kg/day. Teaching only, not for clinical use.
-    """
-    dose, weight = float(dose_mg_per_day), float(weight_kg)
-    if not (dose > 0 and weight > 0) or dose != dose or weight != weight or weight == float("inf"):
-        raise ValueError(f"dose and weight must be positive numbers, got {dose_mg_per_day!r} and {weight_kg!r}")
-    return dose / weight
-
-
-def capsule_schedules(weight_kg: float, capsule_mg: float = 50) -> list[dict[str, Any]]:
-    """What whole capsules allow: average daily dose of each schedule in ``SCHEDULES``.
-
-    An average is arithmetic only: with a half-life of a few hours, one capsule on alternate days is
-    not pharmacologically the same as half a capsule a day (and capsules are not opened).
-
-    Returns
-    -------
-    list of dict
-        ``schedule`` (words), ``capsules_per_14_days``, ``mg_per_day`` (average, mg/day) and
-        ``mg_per_kg_per_day`` (average, mg/kg/day), from the least to the most per fortnight.
-    """
-    out = []
-    for label, per_14 in SCHEDULES:
-        mg_day = capsule_mg * per_14 / 14
-        out.append({
-            "schedule": label,
-            "capsules_per_14_days": per_14,
-            "mg_per_day": mg_day,
-            "mg_per_kg_per_day": mg_per_kg(mg_day, weight_kg),
-        })
-    return out
-
-
-def fmt(x: float, places: int = 2) -> str:
-    """Round half up to `places` decimals and drop trailing zeros: 1.5576 -> '1.56', 25.0 -> '25'."""
-    q = Decimal(str(x)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    s = format(q, "f")
-    return s.rstrip("0").rstrip(".") if "." in s else s
-
-
 # ------------------------------------------------------------------ case -> stepper spec
-def _ordinal(n: int) -> str:
-    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
-
-
 def dose_notes(case: Any, weight: Any, capsule: Any, half_life: str) -> list[dict[str, Any]]:
     """The dose stage's notes: the illustrative weight, the mg/kg arithmetic, what whole capsules allow."""
     w = weight.weight_kg
@@ -96,7 +38,7 @@ def dose_notes(case: Any, weight: Any, capsule: Any, half_life: str) -> list[dic
     notes = [{
         "label": TEACHING_LABEL,
         "body": (
-            f"Weight {fmt(w, 1)} kg: the {_ordinal(weight.percentile)} percentile for a {weight.sex} of "
+            f"Weight {fmt(w, 1)} kg: the {ordinal(weight.percentile)} percentile for a {weight.sex} of "
             f"{weight.age_years} years on the {weight.chart} chart, used as this child's weight for teaching. "
             f"The review gives no weight. The chart value itself is {weight.status} ({weight.basis or 'no basis'})."
         ),
@@ -172,8 +114,8 @@ def case_ids() -> list[str]:
 
 def case_stepper(ident: str, presenter: bool = False):
     """The case in data/cases/<ident>.yaml as a Stepper widget (stage, answers, score as traits)."""
-    from .book import fact_text
-    from .widgets import Stepper
+    from ..widgets import Stepper
+    from .common import fact_text
 
     ds = dataset()
     case = ds.item("cases", ident)
@@ -200,7 +142,7 @@ def cases_table():
     """What the review states about each case, side by side, with the book's reading of the risk group."""
     from IPython.display import HTML
 
-    from .book import _table, badge, e
+    from .common import badge, e, table
 
     rows = []
     for ident in case_ids():
@@ -211,7 +153,7 @@ def cases_table():
             e(c.risk_group), badge(c.status),
         ])
     header = ["Case", "Child", "Diagnosis (review)", "Treatment (review)", "Dose (review)", "Risk group (book's reading)", "Status"]
-    return HTML(_table("The cases of section 3.3 as the review states them", header, rows))
+    return HTML(table("The cases of section 3.3 as the review states them", header, rows))
 
 
 __all__ = [

@@ -1,6 +1,6 @@
 """Sphinx extension: serve the widget engine and plotly.js from the site itself, under a strict CSP.
 
-- copies `thalbook/static/*` and the pip package's `plotly.min.js` into `_static/thalbook/` (taken from
+- copies `thalbook/widgets/static/*` and the pip package's `plotly.min.js` into `_static/thalbook/` (taken from
   installed packages at build time, never committed; not placed in the book's `_static/`, which Jupyter
   Book would add to every page);
 - adds `boot.js` (an ES module) only to pages that hold a widget or a figure; boot.js loads plotly.js
@@ -12,7 +12,7 @@
   'unsafe-inline'. Styles allow 'unsafe-inline' because pandas tables, plotly and the theme set inline
   style attributes; no style loads from another host;
 - makes the theme's pages fast on a phone (README, Performance): one stylesheet bundle per page, deferred
-  scripts, no `fontawesome.js` and no icon font (`thalbook.speed`, `thalbook.icons`); after a rebuild only
+  scripts, no `fontawesome.js` and no icon font (`thalbook.site.speed`, `thalbook.site.icons`); after a rebuild only
   the pages Sphinx wrote are post-processed, unless a stylesheet or script changed.
 """
 
@@ -30,8 +30,10 @@ from pathlib import Path, PurePosixPath
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from ..widgets.engine import STATIC  # the widget modules, copied into the site at build time
+
 logger = logging.getLogger(__name__)
-STATIC = Path(__file__).parent / "static"
+
 ASSET_DIR = "thalbook"
 CSP_MARK = 'data-thalbook-csp="1"'
 ICONS_CSS = "icons.css"
@@ -166,7 +168,7 @@ def stamp_static_links(page: str, page_file: Path, crcs: dict[Path, str] | None 
     already existed in the output when the page was written (so a cold build and a rebuild differed, and
     extension styles copied at the end went without cache-busting). Idempotent. `crcs` caches the
     checksums across the pages of one build; with `site` (the output folder), links absolute from the
-    host's root (404.html's, see thalbook.notfound) are stamped too."""
+    host's root (404.html's, see thalbook.site.notfound) are stamped too."""
     crcs = {} if crcs is None else crcs
 
     def stamp(m: re.Match) -> str:
@@ -212,7 +214,7 @@ def site_pages(outdir: Path) -> list[Path]:
 
 
 def on_finished(app: Sphinx, exception) -> None:
-    """Post-process the pages: accessibility mending, speed rewrites (`thalbook.speed`), static-link
+    """Post-process the pages: accessibility mending, speed rewrites (`thalbook.site.speed`), static-link
     stamps, CSP. Only the pages written by this build (or never processed) are rewritten, unless a
     stylesheet or script of the site changed since the last build: then every page is, so that all carry
     the new stamps."""
@@ -222,7 +224,7 @@ def on_finished(app: Sphinx, exception) -> None:
 
     outdir = Path(app.outdir)
     copy_assets(outdir)
-    for name in ("fontawesome.js", "fontawesome.js.map"):  # nothing loads it any more (thalbook.speed)
+    for name in ("fontawesome.js", "fontawesome.js.map"):  # nothing loads it any more (thalbook.site.speed)
         (outdir / "_static" / "scripts" / name).unlink(missing_ok=True)
     started = getattr(app, "_thalbook_started", 0.0)
     texts = {page: page.read_text(encoding="utf-8") for page in site_pages(outdir)}
@@ -273,7 +275,7 @@ def setup(app: Sphinx) -> dict:
     figure_output_twin_only()
     app.add_css_file(f"{ASSET_DIR}/book.css")
     app.add_css_file(f"{ASSET_DIR}/thalbook.css")
-    # the theme's icons without its icon font (thalbook.icons); last, so it overrides the theme's glyphs
+    # the theme's icons without its icon font (thalbook.site.icons); last, so it overrides the theme's glyphs
     app.add_css_file(f"{ASSET_DIR}/{ICONS_CSS}", priority=900)
     app.connect("builder-inited", on_init)
     app.connect("html-page-context", on_page, priority=900)  # after myst-nb has added its scripts

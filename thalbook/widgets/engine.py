@@ -1,6 +1,6 @@
-"""Thin Python classes for the book's widgets.
+"""Thin Python classes for the book's widgets (stepper, quiz, lookup explorer, calculator).
 
-Each widget kind is one ES module in ``thalbook/static/`` (``stepper.js``, ``quiz.js``, ``lookup.js``,
+Each widget kind is one ES module in ``thalbook/widgets/static/`` (``stepper.js``, ``quiz.js``, ``lookup.js``,
 ``calculator.js``, ``figure.js``, all sharing ``core.js``). The same module runs
 
 * live in JupyterLab through anywidget (``_esm`` = core.js + the kind's module), and
@@ -17,23 +17,18 @@ from __future__ import annotations
 import copy
 import json
 import re
-from collections.abc import Callable, Mapping
-from decimal import ROUND_HALF_UP, Decimal
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import anywidget
 import traitlets as t
 
-from .dosing import ctcae_grade
-from .part3 import percent_counts_calc
-from .stats import wilson_interval
-from .text import clean, escape, markdown
+from ..core.calculator import CALCULATORS
+from ..core.numbers import slug as _slug
+from ..core.text import clean, escape, markdown
 
 STATIC = Path(__file__).parent / "static"
-
-# Okabe & Ito (2008) colour-blind-safe palette, used by every figure of the book.
-OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 
 _CORE_IMPORT = re.compile(r"^\s*import\s[^;]*?from\s+[\"']\./core\.js[\"'];?\s*$", re.MULTILINE | re.DOTALL)
 
@@ -49,11 +44,6 @@ def bundle(kind: str) -> str:
 
 def css() -> str:
     return _read("thalbook.css")
-
-
-def _slug(s: Any) -> str:
-    s = re.sub(r"[^a-z0-9_.-]+", "-", str(s).lower()).strip("-")
-    return s or "x"
 
 
 def state_json(state: Mapping[str, Any]) -> str:
@@ -436,105 +426,6 @@ class Lookup(ThalbookWidget):
 
 
 # --------------------------------------------------------------------------- calculator
-def format_percent1(v: float) -> str:
-    """Same as JS ``(v * 100).toFixed(1)``: round half up on the exact binary value."""
-    return str(Decimal(v * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
-
-
-def _wilson_calc(values: Mapping[str, float]) -> dict:
-    x, n = int(values["x"]), int(values["n"])
-    if x > n:
-        return {"errors": {"x": "Must not be more than n."}}
-    low, high = wilson_interval(x, n)
-    counts = f"{x}/{n}"
-    return {"outputs": {"proportion": x / n, "low": low, "high": high, "fraction": counts, "count": counts}}
-
-
-def _capsules_calc(values, spec):
-    from .safety import capsules_calc  # late import: thalbook.safety builds widgets from this module
-
-    return capsules_calc(values, spec)
-
-
-_capsules_calc.wants_spec = True  # type: ignore[attr-defined]
-
-
-def _sample_size_calc(values, spec):
-    from .part5 import sample_size_calc  # late import: thalbook.part5 builds widgets from this module
-
-    return sample_size_calc(values, spec)
-
-
-_sample_size_calc.wants_spec = True  # type: ignore[attr-defined]
-
-
-# name -> pure Python twin of the JS function of the same name in calculator.js CALCULATORS
-CALCULATORS: dict[str, Callable[[Mapping[str, float]], dict]] = {
-    "wilson": _wilson_calc,
-    "percent_counts": percent_counts_calc,  # page 3.2 (thalbook.part3)
-    "capsules": _capsules_calc,  # page 4.2 (thalbook.safety; reads spec["params"])
-    "sample_size": _sample_size_calc,  # page 5.2 (thalbook.part5; reads spec["params"])
-}
-
-_NUM = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-_INT = re.compile(r"^[+-]?\d+$")
-
-
-def _fmt_num(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else repr(float(v))
-
-
-def parse_field(text: str, field: Mapping[str, Any]) -> dict:
-    """Mirror of calculator.js ``parseField``: {"value": float} or {"error": message}."""
-    s = (text or "").strip()
-    if s == "":
-        return {"error": "Enter a value."}
-    if field.get("integer"):
-        if not _INT.match(s):
-            return {"error": "Enter a whole number."}
-    elif not _NUM.match(s):
-        return {"error": "Enter a number."}
-    v = float(s)
-    lo, hi = field.get("min"), field.get("max")
-    if (lo is not None and v < lo) or (hi is not None and v > hi):
-        if lo is not None and hi is not None:
-            return {"error": f"Enter a value from {_fmt_num(lo)} to {_fmt_num(hi)}."}
-        if lo is not None:
-            return {"error": f"Enter a value of at least {_fmt_num(lo)}."}
-        return {"error": f"Enter a value of at most {_fmt_num(hi)}."}
-    return {"value": v}
-
-
-def format_output(v: Any, fmt: str | None) -> str:
-    if fmt == "percent1":
-        return format_percent1(float(v)) + "%"
-    return str(v)
-
-
-def calculate(spec: Mapping[str, Any], inputs: Mapping[str, str]) -> dict:
-    """Mirror of calculator.js ``calculate``: {"outputs": {name: text}, "errors": {name: message}}."""
-    values, errors = {}, {}
-    for f in spec["inputs"]:
-        r = parse_field(inputs.get(f["name"], ""), f)
-        if "error" in r:
-            errors[f["name"]] = r["error"]
-        else:
-            values[f["name"]] = r["value"]
-    if errors:
-        return {"outputs": {}, "errors": errors}
-    fn = CALCULATORS[spec["fn"]]
-    # a twin marked wants_spec also reads the spec (its data-driven `params`), as calculator.js passes it
-    res = fn(values, spec) if getattr(fn, "wants_spec", False) else fn(values)
-    if res.get("errors"):
-        return {"outputs": {}, "errors": res["errors"]}
-    out = {
-        o["name"]: format_output(res["outputs"][o["name"]], o.get("format"))
-        for o in spec["outputs"]
-        if o["name"] in res["outputs"]
-    }
-    return {"outputs": out, "errors": {}}
-
-
 class Calculator(ThalbookWidget):
     """spec: {id, title, fn, inputs: [{name, label, unit, min, max, integer, step}],
     outputs: [{name, label, format}], note}"""
@@ -579,227 +470,10 @@ class Calculator(ThalbookWidget):
         return "".join(parts)
 
 
-# --------------------------------------------------------------------------- figures
-def _template():
-    import plotly.graph_objects as go
-    import plotly.io as pio
-
-    if "thalbook" not in pio.templates:
-        base = copy.deepcopy(pio.templates["plotly_white"])
-        base.layout.colorway = OKABE_ITO
-        base.layout.paper_bgcolor = "rgba(0,0,0,0)"
-        base.layout.plot_bgcolor = "rgba(0,0,0,0)"
-        base.layout.font = go.layout.Font(family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif")
-        grid = "rgba(128,128,128,0.35)"
-        base.layout.xaxis.gridcolor = grid
-        base.layout.yaxis.gridcolor = grid
-        base.layout.xaxis.zerolinecolor = grid
-        base.layout.yaxis.zerolinecolor = grid
-        pio.templates["thalbook"] = base
-    return "thalbook"
-
-
-def figure_json(fig: Any, theme: bool = True) -> dict:
-    """A plotly figure (graph_objects.Figure or dict) as plain JSON {data, layout}."""
-    import plotly.graph_objects as go
-    import plotly.io as pio
-
-    f = go.Figure(fig)
-    if theme:
-        f.update_layout(template=_template())
-    d = json.loads(pio.to_json(f, validate=False))
-    return {"data": d.get("data", []), "layout": d.get("layout", {})}
-
-
-def _cell(v: Any) -> str:
-    if isinstance(v, float):
-        return f"{v:.4g}"
-    return escape(v)
-
-
-def figure_text(fig: Mapping[str, Any], max_rows: int = 60) -> str:
-    """Text alternative of a figure: one table of plotted values per trace."""
-    out = []
-    layout = fig.get("layout", {})
-
-    def axis_title(ax):
-        t_ = (layout.get(ax) or {}).get("title")
-        return (t_.get("text") if isinstance(t_, dict) else t_) or ax[0]
-
-    for i, tr in enumerate(fig.get("data", [])):
-        name = tr.get("name") or f"Series {i + 1}"
-        xs, ys = tr.get("x"), tr.get("y")
-        if not isinstance(ys, list) and not isinstance(xs, list):
-            continue
-        xs = xs if isinstance(xs, list) else list(range(len(ys or [])))
-        ys = ys if isinstance(ys, list) else [""] * len(xs)
-        rows = "".join(
-            f"<tr><td>{_cell(x)}</td><td>{_cell(y)}</td></tr>" for x, y in list(zip(xs, ys))[:max_rows]
-        )
-        out.append(
-            f'<table class="tb-figure-table"><caption>{escape(name)}</caption>'
-            f'<thead><tr><th scope="col">{escape(axis_title("xaxis"))}</th>'
-            f'<th scope="col">{escape(axis_title("yaxis"))}</th></tr></thead><tbody>{rows}</tbody></table>'
-        )
-    return "".join(out)
-
-
-def _figure_div(dom_id: str, fig: dict, alt: str, state: str | None = None) -> str:
-    st = f' data-state="{escape(state)}"' if state is not None else ""
-    return (
-        f'<div class="thalbook-figure" id="{escape(dom_id)}" role="group" aria-label="{escape(alt)}"{st}>'
-        f'<script type="application/json" class="thalbook-figure-data">{state_json(fig)}</script></div>'
-    )
-
-
-class FigureOutput:
-    """A static plotly figure: plotly's own mimetype for JupyterLab + the static twin for the book."""
-
-    def __init__(self, fig: Any, name: str, caption: str = "", alt: str = "", theme: bool = True):
-        self.fig = figure_json(fig, theme=theme)
-        self.name, self.caption, self.alt = _slug(name), caption, alt or caption
-
-    def static_html(self) -> str:
-        return (
-            f'<figure class="thalbook-figure-wrap">'
-            f"{_figure_div(f'fig-{self.name}', self.fig, self.alt)}"
-            f"<figcaption>{escape(self.caption)}</figcaption>"
-            f'<details class="tb-figure-alt"><summary>Text alternative</summary>'
-            f"<p>{escape(self.alt)}</p>{figure_text(self.fig)}</details></figure>"
-        )
-
-    def _repr_mimebundle_(self, include=None, exclude=None, **kw):
-        return {
-            "application/vnd.plotly.v1+json": {
-                **self.fig,
-                "config": {"displaylogo": False, "responsive": True},
-            },
-            "text/html": self.static_html(),
-            "text/plain": f"<Figure {self.name}>",
-        }
-
-
-def _linked_html(dom_id: str, spec: dict, state: str) -> str:
-    ctl = spec["control"]
-    radios = "".join(
-        f'<label class="tb-figure-option"><input type="radio" class="tb-radio" name="{dom_id}-state"'
-        f' value="{escape(o["value"])}"{" checked" if o["value"] == state else ""}> {escape(o["label"])}</label> '
-        for o in ctl["options"]
-    )
-    summaries = "".join(
-        f'<div class="tb-figure-summary" data-state="{escape(o["value"])}">'
-        f'<p class="tb-figure-summary-title">{escape(ctl.get("label", ""))}: {escape(o["label"])}</p>'
-        f"{figure_text(spec['states'][o['value']])}</div>"
-        for o in ctl["options"]
-    )
-    return (
-        f"{_title(spec)}"
-        f'<fieldset class="tb-figure-control"><legend>{escape(ctl.get("label", "Show"))}</legend>{radios}</fieldset>'
-        f'<figure class="thalbook-figure-wrap">'
-        f"{_figure_div(f'{dom_id}-plot', spec['states'][state], spec.get('alt') or spec.get('caption', ''), state)}"
-        f"<figcaption>{escape(spec.get('caption', ''))}</figcaption>"
-        f'<details class="tb-figure-alt" open><summary>Text alternative</summary>'
-        f"<p>{escape(spec.get('alt', ''))}</p>{summaries}</details></figure>"
-        f"{_live(dom_id)}"
-    )
-
-
-def _prepare_figure_spec(spec: Mapping[str, Any], theme: bool = True) -> dict:
-    spec = copy.deepcopy(dict(spec))
-    for o in spec["control"]["options"]:
-        o["value"] = str(o["value"])
-    spec["states"] = {str(k): figure_json(v, theme=theme) for k, v in spec["states"].items()}
-    missing = [o["value"] for o in spec["control"]["options"] if o["value"] not in spec["states"]]
-    if missing:
-        raise ValueError(f"figure {spec.get('id')!r}: no state for option(s) {', '.join(missing)}")
-    return spec
-
-
-def figure_static_html(spec: Mapping[str, Any], state: str | None = None) -> str:
-    """The static twin of a linked figure (kind "figure") from an already prepared spec."""
-    dom_id = f"tbw-figure-{_slug(spec.get('id', 'figure'))}"
-    state = state or spec["control"]["options"][0]["value"]
-    st = {"kind": "figure", "spec": spec, "state": state}
-    return (
-        f'<div class="thalbook-widget" data-kind="figure" id="{dom_id}">{_linked_html(dom_id, dict(spec), state)}'
-        f'<script type="application/json" class="thalbook-state">{state_json(st)}</script></div>'
-    )
-
-
-def _set_figure(fw, fig: dict) -> None:
-    with fw.batch_update():
-        fw.data = []
-    fw.add_traces(fig.get("data", []))
-    fw.update_layout(fig.get("layout", {}), overwrite=True)
-
-
-try:  # ipywidgets base for LinkedFigure
-    import ipywidgets as _ipw
-
-    class LinkedFigure(_ipw.VBox):
-        """A control (ToggleButtons) + a plotly FigureWidget that takes precomputed states.
-
-        spec: {id, title, control: {label, options: [{value, label}]}, states: {value: figure}, caption, alt}
-        """
-
-        def __init__(self, spec: Mapping[str, Any], state: str | None = None, theme: bool = True):
-            import plotly.graph_objects as go
-
-            self.spec = _prepare_figure_spec(spec, theme=theme)
-            ctl = self.spec["control"]
-            first = state or ctl["options"][0]["value"]
-            self.control = _ipw.ToggleButtons(
-                options=[(o["label"], o["value"]) for o in ctl["options"]],
-                value=first,
-                description=ctl.get("label", ""),
-                style={"description_width": "initial"},
-            )
-            self.figure = go.FigureWidget(self.spec["states"][first])
-            self.control.observe(self._on_state, names="value")
-            children = []
-            if self.spec.get("title"):
-                children.append(_ipw.HTML(_title(self.spec)))
-            children += [self.control, self.figure]
-            if self.spec.get("caption"):
-                children.append(_ipw.HTML(f"<p>{escape(self.spec['caption'])}</p>"))
-            super().__init__(children=children)
-
-        def _on_state(self, change):
-            _set_figure(self.figure, self.spec["states"][change["new"]])
-
-        @property
-        def state(self) -> str:
-            return self.control.value
-
-        @state.setter
-        def state(self, v: str) -> None:
-            self.control.value = str(v)
-
-        def static_html(self) -> str:
-            return figure_static_html(self.spec, self.state)
-
-        def _repr_mimebundle_(self, **kwargs):
-            data = super()._repr_mimebundle_(**kwargs) or {}
-            data = dict(data[0] if isinstance(data, tuple) else data)
-            data["text/plain"] = f"<LinkedFigure {self.spec.get('id', '')}>"
-            data["text/html"] = self.static_html()
-            return data
-
-except ImportError:  # pragma: no cover
-    pass
-
-
 __all__ = [
-    "CALCULATORS",
-    "OKABE_ITO",
     "Calculator",
-    "FigureOutput",
-    "LinkedFigure",
     "Lookup",
     "Quiz",
     "Stepper",
     "ThalbookWidget",
-    "calculate",
-    "ctcae_grade",
-    "wilson_interval",
 ]

@@ -1,4 +1,4 @@
-"""`python -m thalbook.validate [ROOT]`: check every file in ROOT/data (default: the book's root).
+"""`python -m thalbook.data.validate [ROOT]`: check every file in ROOT/data (default: the book's root).
 
 Prints one line per problem (file, line, column, what was expected) and exits 1, or prints a one-line
 summary and exits 0. Never writes a file. `make book` and `make test` run it first.
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .data import load_dir, project_root
 from .errors import DataError, DataErrors
+from .loader import load_dir, project_root
 
 
 def main(argv: list[str] | None = None) -> int:

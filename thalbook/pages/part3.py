@@ -1,157 +1,24 @@
 """Part 3 of the book (pages 3.1 and 3.2): childhood against adult MDS, and the clinical evidence counted.
 
-Pure functions first (``kaplan_meier``, ``percent_counts`` and the calculator twin), then the page-level
-helpers that read ``data/`` and return displayable objects. Nothing here types a clinical number: every
+The arithmetic (``kaplan_meier``, ``percent_counts``, the calculator twin) lives in ``thalbook.core``;
+these are the page-level helpers that read ``data/`` and return displayable objects. Nothing here types a clinical number: every
 number comes from a data row with its source and status.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping, Sequence
-from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from numbers import Real
 
-from .book import HTML, Text, _table, badge, e, status_basis
-from .data import dataset
-
-# --------------------------------------------------------------------------- Kaplan-Meier (pure)
-
-
-def kaplan_meier(times: Sequence[float], events: Sequence[bool | int]) -> list[dict]:
-    """Kaplan-Meier product-limit estimate of survival.
-
-    Parameters
-    ----------
-    times : follow-up time of each patient (any unit, e.g. months), finite and >= 0.
-    events : for each patient, True (or 1) if the event (death) was seen at that time, False (or 0)
-        if the patient was censored (alive when last seen).
-
-    Returns
-    -------
-    One step per distinct time at which anything happened, in time order:
-    ``{"time", "at_risk", "events", "censored", "factor", "survival"}``, where ``factor`` is the
-    exact fraction (at_risk - events) / at_risk as a ``fractions.Fraction`` and ``survival`` is the
-    running product as a ``Fraction`` (exact; ``float()`` it to plot). At a tied time, deaths are
-    counted before censorings (the usual convention), so a patient censored at that time is still at
-    risk for the deaths.
-    """
-    if isinstance(times, (str, bytes)) or isinstance(events, (str, bytes)):
-        raise ValueError("times and events must be sequences of numbers")
-    times, events = list(times), list(events)
-    if len(times) != len(events):
-        raise ValueError(f"times ({len(times)}) and events ({len(events)}) differ in length")
-    if not times:
-        raise ValueError("no patients")
-    clean = []
-    for t, ev in zip(times, events):
-        if isinstance(t, bool) or not isinstance(t, Real) or not math.isfinite(float(t)) or t < 0:
-            raise ValueError(f"a time must be a finite number >= 0, got {t!r}")
-        if ev not in (True, False, 0, 1) or (isinstance(ev, float)):
-            raise ValueError(f"an event must be True/False (or 1/0), got {ev!r}")
-        clean.append((t, bool(ev)))
-    at_risk = len(clean)
-    survival = Fraction(1)
-    steps = []
-    for t in sorted({t for t, _ in clean}):
-        d = sum(1 for u, ev in clean if u == t and ev)
-        c = sum(1 for u, ev in clean if u == t and not ev)
-        factor = Fraction(at_risk - d, at_risk)
-        survival *= factor
-        steps.append({"time": t, "at_risk": at_risk, "events": d, "censored": c, "factor": factor, "survival": survival})
-        at_risk -= d + c
-    return steps
-
-
-def survival_at(steps: Sequence[Mapping], time: float) -> Fraction:
-    """The Kaplan-Meier estimate at ``time``: the survival of the last step at or before it (1 before any)."""
-    s = Fraction(1)
-    for step in steps:
-        if step["time"] <= time:
-            s = step["survival"]
-    return s
-
-
-# --------------------------------------------------------------------------- percentage checker (pure)
-MAX_DECIMALS = 3
-
-
-def percent_decimals(percent: float) -> int | None:
-    """How many decimals a typed percentage carries (64 -> 0, 63.5 -> 1; trailing zeros do not count).
-
-    The same arithmetic as ``percentDecimals`` in static/calculator.js. None when more than 3 decimals.
-    """
-    for d in range(MAX_DECIMALS + 1):
-        scale = 10**d
-        if round(percent * scale) / scale == percent:
-            return d
-    return None
-
-
-def percent_counts(n, percent) -> list[int]:
-    """Every whole count x (0..n) whose x/n rounds to ``percent`` at its printed precision.
-
-    A percentage printed with d decimals stands for anything within half a unit of its last digit
-    (64 covers 63.5 to 64.5 inclusive, as data/studies.csv is checked). Returns [] when none does:
-    ``percent_counts(27, 64) == []`` and ``percent_counts(27, 63) == [17]``.
-    Raises ValueError unless n is a whole number from 1 to 10000 and 0 <= percent <= 100 with at most
-    3 decimals. Same arithmetic, in the same order, as ``percentCounts`` in static/calculator.js.
-    """
-    if isinstance(n, bool) or not isinstance(n, Real) or not math.isfinite(float(n)) or not float(n).is_integer():
-        raise ValueError(f"n must be a whole number, got {n!r}")
-    if isinstance(percent, bool) or not isinstance(percent, Real) or not math.isfinite(float(percent)):
-        raise ValueError(f"percent must be a number, got {percent!r}")
-    n, percent = int(n), float(percent) + 0.0
-    if not 1 <= n <= 10000:
-        raise ValueError(f"n must be from 1 to 10000, got {n}")
-    if not 0 <= percent <= 100:
-        raise ValueError(f"percent must be from 0 to 100, got {percent}")
-    d = percent_decimals(percent)
-    if d is None:
-        raise ValueError(f"give the percentage with at most {MAX_DECIMALS} decimals, got {percent}")
-    half = 0.5 / 10**d
-    return [x for x in range(n + 1) if abs(100 * x / n - percent) <= half + 1e-9]
-
-
-def fixed(v: float, digits: int) -> str:
-    """JavaScript's ``v.toFixed(digits)`` for v >= 0: round half up on the exact binary value."""
-    return str(Decimal(v).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
-
-
-def _count_pct(x: int, n: int, d: int) -> str:
-    return f"{x}/{n} = {fixed(100 * x / n, d + 1)}%"
-
-
-def percent_counts_calc(values: Mapping[str, float]) -> dict:
-    """Calculator twin of ``CALCULATORS.percent_counts`` in static/calculator.js."""
-    n, p = int(values["n"]), float(values["percent"]) + 0.0  # -0 -> 0, as in the JS
-    d = percent_decimals(p)
-    if d is None:
-        return {"errors": {"percent": f"Give the percentage with at most {MAX_DECIMALS} decimals."}}
-    xs = percent_counts(n, p)
-    shown = fixed(p, d)
-    k = len(xs)
-    if k == 0:
-        verdict = f"No whole number of {n} gives {shown}%."
-        counts = "none"
-    elif k == 1:
-        verdict = f"1 whole count of {n} gives {shown}%."
-        counts = f"{xs[0]}/{n}"
-    else:
-        verdict = f"{k} whole counts of {n} give {shown}%."
-        counts = ", ".join(f"{x}/{n}" for x in xs) if k <= 5 else f"{xs[0]}/{n} to {xs[-1]}/{n}"
-    lo = math.floor(p * n / 100)
-    hi = math.ceil(p * n / 100)
-    near = [x for x in dict.fromkeys((lo, hi)) if 0 <= x <= n]
-    nearest = "; ".join(_count_pct(x, n, d) for x in near)
-    return {"outputs": {"verdict": verdict, "counts": counts, "nearest": nearest}}
+from ..core.counts import kaplan_meier, survival_at
+from ..core.numbers import fixed
+from ..data import dataset
+from .common import HTML, Text, badge, e, status_basis, table
 
 
 # --------------------------------------------------------------------------- the percentage checker widget
 def percent_checker():
     """Enter a group size and a printed percentage: which whole counts x/n round to it?"""
-    from .widgets import Calculator
+    from ..widgets import Calculator
 
     return Calculator({
         "id": "percent-counts",
@@ -256,7 +123,7 @@ def evidence_table() -> HTML:
         ])
     plain = "\n".join(f"{r['study']}: {'; '.join(r['responders'])} [{', '.join(r['statuses'])}]" for r in recs)
     return HTML(
-        _table("Trials of thalidomide (and lenalidomide, for contrast) in adults with MDS, as each source counts",
+        table("Trials of thalidomide (and lenalidomide, for contrast) in adults with MDS, as each source counts",
                EVIDENCE_HEADER, body, "tb-evidence"),
         plain,
     )
@@ -278,7 +145,7 @@ def mds_comparison_table() -> HTML:
     body = [[f"<strong>{e(f)}</strong>", cell(g.get("children")), cell(g.get("adults"))] for f, g in features.items()]
     plain = "\n".join(f"{f}: children: {g['children'].text if 'children' in g else '-'}; adults: {g['adults'].text if 'adults' in g else '-'}"
                       for f, g in features.items())
-    return HTML(_table("Childhood MDS against adult MDS, feature by feature", ["Feature", "Children", "Adults"], body, "tb-compare"), plain)
+    return HTML(table("Childhood MDS against adult MDS, feature by feature", ["Feature", "Children", "Adults"], body, "tb-compare"), plain)
 
 
 # --------------------------------------------------------------------------- neuropathy in children (3.2)
@@ -300,7 +167,7 @@ def neuropathy_table() -> HTML:
         ])
         plain.append(f"{r.study_label}: {result_text(r)} ({r.status}); {c.population}")
     return HTML(
-        _table("Peripheral neuropathy in children and young people on thalidomide for bowel disease (not MDS)",
+        table("Peripheral neuropathy in children and young people on thalidomide for bowel disease (not MDS)",
                ["Study", "Population", "Dose", "Duration", "Cumulative dose", "Neuropathy (status)", "Context status", "Source"],
                body, "tb-neuropathy"),
         "\n".join(plain),
@@ -371,7 +238,7 @@ def km_steps_table() -> HTML:
             f"{st['survival'].numerator}/{st['survival'].denominator} = {_pct1(st['survival'])}%",
         ])
     return HTML(
-        _table(f"Kaplan-Meier arithmetic for the worked example ({s['status']} data), up to {KM_HORIZON_MONTHS} months",
+        table(f"Kaplan-Meier arithmetic for the worked example ({s['status']} data), up to {KM_HORIZON_MONTHS} months",
                ["Month", "At risk", "Died", "Censored", "Factor (at risk − died) / at risk", "Survival so far"], body, "tb-km"),
         f"{len(body)} steps",
     )
@@ -381,7 +248,7 @@ def km_figure():
     """Step plot of the illustrative Kaplan-Meier curve with censoring marks and the 5-year estimate."""
     import plotly.graph_objects as go
 
-    from .widgets import FigureOutput
+    from ..widgets import FigureOutput
 
     s = km_summary()
     times, events, status = km_data()
@@ -417,18 +284,12 @@ def km_figure():
 __all__ = [
     "evidence_rows",
     "evidence_table",
-    "fixed",
     "glue_km",
-    "kaplan_meier",
     "km_figure",
     "km_steps_table",
     "km_summary",
     "mds_comparison_table",
     "neuropathy_table",
     "percent_checker",
-    "percent_counts",
-    "percent_counts_calc",
-    "percent_decimals",
     "result_text",
-    "survival_at",
 ]
