@@ -22,7 +22,7 @@ from conftest import data_errors
 import thalbook as tb
 from thalbook.data import dataset
 from thalbook.data.schemas import CASE_KINDS
-from thalbook.pages.cases import NOTICE, capsule_schedules, case_ids, case_spec, fmt, mg_per_kg
+from thalbook.pages.cases import capsule_schedules, case_ids, case_spec, fmt, mg_per_kg, notice
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -141,7 +141,7 @@ def test_case_spec_is_pure_and_keeps_the_notice():
     spec = case_spec(ds.item("cases", "case-1"), ds.by_id("illustrative_weights.yaml", "boy-10y-p50"),
                      ds.by_id("facts.yaml", "capsule-smallest"), "5–7 hours (not verified)")
     dose = next(s for s in spec["stages"] if s["id"] == "dose")
-    assert dose["body"].endswith(NOTICE)
+    assert dose["body"].endswith(notice()) and "not a prescribing guide" in notice()
     assert [n["status"] for n in dose["notes"]] == ["not found", "illustrative", "derived", "derived"]
 
 

@@ -119,7 +119,13 @@ def break_yaml(text: str, kind: str) -> tuple[str, int, str, str]:
         lines[i] = re.sub(rf"{key}:.*$", f"{key}: [1, 2]", lines[i])
         return "\n".join(lines) + "\n", i + 1, key, "expected text"
     if kind == "missing_field":
-        i = first_line(lines, r"^\s+(source|meaning|definition|body|prompt|label|unit):\s")
+        pattern = r"^\s+(source|meaning|definition|body|prompt|label|unit):\s"
+        if not any(re.search(pattern, x) for x in lines):  # a document of top-level keys (data/wording/)
+            i = first_line(lines, r"^id:\s")
+            del lines[i]
+            first_key = next(j for j, x in enumerate(lines) if x.strip() and not x.startswith("#"))
+            return "\n".join(lines) + "\n", first_key + 1, "id", "a value is required here"
+        i = first_line(lines, pattern)
         key = re.search(r"(source|meaning|definition|body|prompt|label|unit):", lines[i]).group(1)
         opener = item_start(lines, i)
         del lines[i]

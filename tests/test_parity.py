@@ -12,6 +12,7 @@ import pytest
 
 from thalbook.core.calculator import calculate
 from thalbook.core.dosing import ctcae_grade
+from thalbook.core.lookup import convert_unit, lookup_compute
 from thalbook.core.numbers import format_percent1
 from thalbook.core.stats import wilson_interval
 from thalbook.widgets import Calculator, Lookup, Quiz, Stepper
@@ -240,11 +241,13 @@ def test_lookup_compute():
     )
     assert out[0]["most_severe"] == "row-0"
     assert out[1]["grade"] == 3 and out[1]["value_base"] == 750
-    assert out[2]["grade"] is None and out[2]["error"] and out[2]["rows"] == ["row-2"]
+    assert out[2]["grade"] is None and out[2]["error"] and out[2]["rows"] == []  # an invalid value: no card
+    assert out[3]["rows"] == [] and out[3]["most_severe"] is None
     assert out[3]["error"].startswith("Enter a value from 0 to 100") and out[3]["grade"] is None
     assert out[4]["error"] is None and out[4]["grade"] is None
     assert out[5]["grade"] == 0 and out[5]["category"] == "Normal" and out[5]["most_severe"] is None
-    for (_v, _u), js in zip(cases, out):
+    for (v, u), js in zip(cases, out):
+        assert js == lookup_compute(spec, {"test": "anc"}, v, u), v
         if js["grade"] is not None:
             assert js["grade"] == ctcae_grade(js["value_base"], [1500, 1000, 500], 2000)
 
@@ -334,3 +337,15 @@ def test_wilson_half_width_and_sample_size_parity():
     for (p, d, z), (n, m) in zip(sizes + bad_sizes, out[1]):
         assert n == py_or_none(smallest_n_for_half_width, p, d, z), (p, d, z)
         assert m == py_or_none(normal_sample_size, p, d, z), (p, d, z)
+
+
+def test_unit_conversion_parity():
+    anc = [{"unit": "/mm³", "to_base": 1}, {"unit": "×10⁹/L", "to_base": 1000}]
+    hb = [{"unit": "g/dL", "to_base": 1}, {"unit": "g/L", "to_base": 0.1}]
+    cases = [[v, a, b] for v in (0, 0.75, 1.2, 749, 1200, 150000, 1.5e6) for a, b in ((anc[0], anc[1]), (anc[1], anc[0]))]
+    cases += [[v, a, b] for v in (8, 9.95, 10, 115) for a, b in ((hb[0], hb[1]), (hb[1], hb[0]))]
+    out = node("console.log(JSON.stringify(input.map(([v, a, b]) => lookup.convertUnit(v, a, b))));", cases)
+    assert out == [convert_unit(v, a, b) for v, a, b in cases]
+    # by hand: 1.2 x10⁹/L is 1200 /mm³; 749 /mm³ is 0.749 x10⁹/L; 9.95 g/dL is 99.5 g/L
+    assert convert_unit(1.2, anc[1], anc[0]) == "1200" and convert_unit(749, anc[0], anc[1]) == "0.749"
+    assert convert_unit(9.95, hb[0], hb[1]) == "99.5"

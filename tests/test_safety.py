@@ -139,16 +139,23 @@ def test_a_lower_count_never_gives_a_lower_severity_with_a_fixed_baseline(tox, a
 
 def test_rules_by_hand_from_the_table():
     ids = lambda rules: [r.id for r in rules]  # noqa: E731
-    # neuropathy grade 2: the label row (stop, 4) and the protocol row (interrupt, 3) both match
+    # neuropathy grade 2 (symptomatic): the label's "stop if clinically appropriate" (stop, 4) and the
+    # protocol's interrupt (3) both match; the strongest action is the label's
     g2 = s.matching_rules("peripheral-neuropathy", 2)
-    assert ids(g2) == ["neuropathy-g2-label", "neuropathy-g2-protocol"]
-    assert decision.most_severe(g2).id == "neuropathy-g2-label" and decision.most_severe(g2).severity == 4
-    # ANC 600 /mm³ is grade 3 and below the label's 750: both the L and the X rows, severity 3
-    assert ids(s.matching_rules("neutropenia", 3, 600)) == ["neutropenia-label-750", "neutropenia-g3"]
+    assert ids(g2) == ["neuropathy-label", "neuropathy-g2-protocol"]
+    assert decision.most_severe(g2).id == "neuropathy-label" and decision.most_severe(g2).severity == 4
+    # grade 1 is asymptomatic: the label's symptom rule does not match
+    assert ids(s.matching_rules("peripheral-neuropathy", 1)) == ["neuropathy-g1"]
+    # ANC 600 /mm³ is grade 3 and below the label's 750: the L row (re-evaluate, 1) and the X row
+    # (interrupt, 3); the rule applied is the interrupt, the stronger action
+    g3 = s.matching_rules("neutropenia", 3, 600)
+    assert ids(g3) == ["neutropenia-label-750", "neutropenia-g3"] and decision.most_severe(g3).id == "neutropenia-g3"
     # ANC 800 is grade 3 but not below 750: only the X row
     assert ids(s.matching_rules("neutropenia", 3, 800)) == ["neutropenia-g3"]
-    # at baseline grade: only the baseline row, severity 0
-    assert ids(s.matching_rules("neutropenia", 3, 600, "not-worse")) == ["neutropenia-baseline"]
+    # at the baseline grade the teaching rows are quiet, but the label row still shows (safety.md: the
+    # baseline rule never hides a label row)
+    assert ids(s.matching_rules("neutropenia", 3, 600, "not-worse")) == ["neutropenia-label-750", "neutropenia-baseline"]
+    assert ids(s.matching_rules("neutropenia", 3, 800, "not-worse")) == ["neutropenia-baseline"]
     # rash grade 4: an explicit no-rule row, no severity
     r4 = s.matching_rules("rash", 4)
     assert ids(r4) == ["rash-g4-no-rule"] and decision.most_severe(r4) is None
@@ -178,21 +185,40 @@ def test_explorer_spec_by_hand():
     r = lc(SPEC, {"toxicity": "neutropenia", "grade": "1"}, "0.749", "×10⁹/L")  # 749 /mm³: below 750 too
     assert (r["grade"], r["rows"]) == (3, ["neutropenia-label-750", "neutropenia-g3"])
     r = lc(SPEC, {"toxicity": "neutropenia", "grade": "1"}, "600", "/mm³", "800")  # 3 vs baseline 3
-    assert (r["grade"], r["baseline_grade"], r["baseline"], r["rows"]) == (3, 3, "not-worse", ["neutropenia-baseline"])
+    assert (r["grade"], r["baseline_grade"], r["baseline"]) == (3, 3, "not-worse")
+    assert r["rows"] == ["neutropenia-label-750", "neutropenia-baseline"]  # the label row is not hidden
+    assert r["most_severe"] == "neutropenia-label-750"  # re-evaluate (1) is stronger than continue (0)
+    r = lc(SPEC, {"toxicity": "neutropenia", "grade": "1"}, "700", "/mm³", "450")  # grade 3, baseline grade 4
+    assert (r["grade"], r["baseline_grade"], r["baseline"]) == (3, 4, "not-worse")
+    assert r["rows"] == ["neutropenia-label-750", "neutropenia-baseline"]  # a grade-4 start still meets the label
     r = lc(SPEC, {"toxicity": "neutropenia", "grade": "1"}, "0.4", "×10⁹/L", "0.8")  # 4 vs baseline 3
-    assert (r["grade"], r["baseline"], r["most_severe"]) == (4, "worse", "neutropenia-label-750")
+    assert (r["grade"], r["baseline"], r["most_severe"]) == (4, "worse", "neutropenia-g4")  # interrupt > re-evaluate
     assert r["rows"] == ["neutropenia-label-750", "neutropenia-g4"]
     r = lc(SPEC, {"toxicity": "thrombocytopenia", "grade": "1"}, "49999", "/mm³")
     assert r["grade"] == 3 and r["rows"] == ["thrombocytopenia-g3"]
     r = lc(SPEC, {"toxicity": "neutropenia", "grade": "2"}, "200", "×10⁹/L", "")
     assert r["error"] == "Enter a value from 0 to 100 ×10⁹/L." and r["grade"] is None
-    assert r["rows"] == ["neutropenia-g1-2"]  # falls back to the chosen grade
+    assert r["rows"] == [] and r["most_severe"] is None  # an invalid value shows only its error
     r = lc(SPEC, {"toxicity": "neutropenia", "grade": "2"}, "600", "/mm³", "abc")
     assert r["baseline_error"] == "Enter a number, for example 1200." and r["baseline"] == "none"
     r = lc(SPEC, {"toxicity": "peripheral-neuropathy", "grade": "2"}, "600", "/mm³")
-    assert r["grade"] is None and r["most_severe"] == "neuropathy-g2-label"  # no numeric input here
+    assert r["grade"] is None and r["most_severe"] == "neuropathy-label"  # no numeric input here
     r = lc(SPEC, {"toxicity": "neutropenia", "grade": "4"}, "2000", "/mm³")
     assert r["grade"] == 0 and r["rows"] == []  # at or above the LLN: the empty text
+    # CTCAE v5.0 grade 1 is "< LLN - 1500": with the illustrative LLN of 2000 /mm³, 1999 and 1500 are grade 1
+    for typed in ("1999", "1500"):
+        r = lc(SPEC, {"toxicity": "neutropenia", "grade": "4"}, typed, "/mm³")
+        assert (r["grade"], r["rows"]) == (1, ["neutropenia-g1-2"])
+    for bad in ("abc", "-1", "1,000"):  # invalid input: the error alone, no card
+        r = lc(SPEC, {"toxicity": "neutropenia", "grade": "3"}, bad, "/mm³")
+        assert r["error"] and r["rows"] == [] and r["most_severe"] is None, bad
+    r = lc(SPEC, {"toxicity": "neutropenia", "grade": "3"}, "", "/mm³")  # an empty box: the chosen grade
+    assert r["error"] is None and r["rows"] == ["neutropenia-g3"]
+    # "any grade" rows match without a grade, and the grade selector is hidden for them
+    r = lc(SPEC, {"toxicity": "thromboembolism", "grade": "0"})
+    assert r["rows"] == ["thromboembolism-any"]
+    grade_sel = next(x for x in SPEC["selectors"] if x["name"] == "grade")
+    assert {"sjs-ten", "thromboembolism", "bradycardia", "pregnancy"} == set(grade_sel["hide_when"]["toxicity"])
 
 
 def _node(script: str, payload):
@@ -260,21 +286,28 @@ def calc(weight, mgkg, weeks):
 def test_capsules_by_hand():
     # 20 kg x 2.5 mg/kg/day = 50 mg/day: one capsule a day; alternate days 1 or 3 capsules per 2 days
     out = calc("20", "2.5", "12")["outputs"]
-    assert out["daily"].startswith("50.0 mg/day")
+    assert out["daily"].startswith("50.0 mg/day calculated")
+    # 2.5 is the top of the Crohn's range (1.5-2.5) and the bottom of the thalassaemia range (2.5-4)
+    assert out["range"].startswith("2.5 mg/kg/day: within the range reported in Crohn") and "thalassaemia" in out["range"]
     assert out["daily_schedules"] == "1 × 50 mg every day: 50 mg/day"
     assert out["alternate_schedules"] == ("50 mg every other day: average 25 mg/day; "
                                           "50 mg and 100 mg on alternate days: average 75 mg/day")
-    assert out["hazard"].startswith("50 to 99 mg/day: relative hazard 2.62 against below 50 mg/day")
+    assert out["given"] == "1 × 50 mg every day: 50 mg/day on average. 1.00 times the calculated dose."
+    assert out["hazard"].startswith("For 50 mg/day (the nearest whole-capsule schedule): 50 to 99 mg/day: relative hazard 2.62")
     assert "%" not in out["hazard"]
-    assert out["cumulative"] == "4.2 g over 12 weeks at this daily dose"  # 50 x 7 x 12 = 4200 mg
+    assert out["cumulative"] == "4.2 g over 12 weeks of the nearest whole-capsule schedule"  # 50 x 7 x 12 = 4200 mg
     assert out["cumulative_flag"].startswith("Not past about 28 g")
-    # 32.1 kg x 1.5 = 48.15 mg/day -> 48.2 (half up); reference band, relative hazard 1
+    # 32.1 kg x 1.5 = 48.15 mg/day -> 48.2 (half up); whole capsules give 50 mg/day (gap 1.85; 25 and 75 are
+    # further), so the band is the one of 50 mg/day, not the reference band of the arithmetic's 48.15
     out = calc("32.1", "1.5", "4")["outputs"]
-    assert out["daily"].startswith("48.2 mg/day") and out["hazard"].startswith("below 50 mg/day (the reference band): relative hazard 1 ")
-    # 15 kg x 2 = 30 mg/day: daily needs 1 capsule (50 mg/day); alternate: 1 or 3 capsules per 2 days
+    assert out["daily"].startswith("48.2 mg/day")
+    assert out["hazard"].startswith("For 50 mg/day (the nearest whole-capsule schedule): 50 to 99 mg/day: relative hazard 2.62")
+    # 15 kg x 2 = 30 mg/day: the nearest schedule is 50 mg every other day (25 mg/day; 25/30 = 0.83)
     out = calc("15", "2", "1")["outputs"]
     assert out["daily_schedules"] == "1 × 50 mg every day: 50 mg/day"
     assert out["alternate_schedules"].startswith("50 mg every other day: average 25 mg/day")
+    assert out["given"] == "50 mg every other day: 25 mg/day on average. 0.83 times the calculated dose."
+    assert out["cumulative"] == "175 mg over 1 week of the nearest whole-capsule schedule"  # 25 x 7; not "0.2 g"
     # 60 kg x 2.5 = 150 mg/day: 3 capsules; alternate: 5 or 7 per 2 days (2+3 -> 125, 3+4 -> 175)
     out = calc("60", "2.5", "1")["outputs"]
     assert out["daily_schedules"] == "3 × 50 mg every day: 150 mg/day"
@@ -282,14 +315,27 @@ def test_capsules_by_hand():
                                           "150 mg and 200 mg on alternate days: average 175 mg/day")
 
 
+def test_a_schedule_far_above_the_calculated_dose_is_said_in_words():
+    # 5 kg x 1 mg/kg/day = 5 mg/day; the least whole 50 mg capsules give is 25 mg/day on average (one
+    # capsule every other day), 5 times the calculated dose; one capsule a day would be 10 times
+    out = calc("5", "1", "1")["outputs"]
+    assert out["given"] == ("50 mg every other day: 25 mg/day on average. Even the smallest whole-capsule schedule "
+                            "(50 mg every other day, 25 mg/day on average) is 5.0 times the calculated dose: "
+                            "whole 50 mg capsules cannot give it.")
+    assert out["daily_schedules"] == "1 × 50 mg every day: 50 mg/day"
+    # 1 mg/kg/day is below both published paediatric ranges (Crohn's from 1.5, thalassaemia from 2.5)
+    assert out["range"] == "1 mg/kg/day: below every published paediatric range in the book's sources (none is from MDS)"
+    out = calc("30", "5", "1")["outputs"]  # 5 mg/kg/day: above thalassaemia's 4
+    assert out["range"].endswith("above every published paediatric range in the book's sources (none is from MDS)")
+
+
 @pytest.mark.parametrize(
-    ("weight", "mgkg", "hazard"),
+    ("daily", "hazard"),
     # the top band starts AT 150 mg/day (the book's choice; the source's edge is not confirmed)
-    [("149", "1", "6.16"), ("150", "1", "9.57"), ("75.5", "2", "9.57"), ("49", "1", "1 "), ("50", "1", "2.62"),
-     ("99", "1", "2.62"), ("100", "1", "6.16")],
+    [(149, 6.16), (150, 9.57), (151, 9.57), (49, 1), (50, 2.62), (99, 2.62), (100, 6.16)],
 )
-def test_hazard_band_edges(weight, mgkg, hazard):
-    assert f"relative hazard {hazard}" in calc(weight, mgkg, "1")["outputs"]["hazard"]
+def test_hazard_band_edges(daily, hazard):
+    assert dosing.hazard_band(daily, CAPS["params"]["bands"])["value"] == hazard
 
 
 @pytest.mark.parametrize(
@@ -347,10 +393,19 @@ def test_course_by_hand():
     # cumulative before each check: 0; 50x7=350 mg; 700; 700 (interrupted); +25x7=875; +25x28=1575; +25x28=2275
     assert [round(st_["cumulative_g"], 3) for st_ in steps] == [0, 0.35, 0.7, 0.7, 0.875, 1.575, 2.275]
     w2 = steps[2]
+    # week 1: ANC 700 is grade 3 like the baseline's 800, but below the label's 750: the label row applies
+    # (re-evaluate), the dose stays, and the line says so
+    w1 = steps[1]
+    assert [(lab["grade"], lab["verdict"]) for lab in w1["labs"]] == [(3, "not-worse"), (3, "not-worse")]
+    assert w1["top"].id == "neutropenia-label-750" and w1["state"] == "on" and w1["dose_mg"] == 50
+    assert w1["action"].startswith("Label: re-evaluate")
+    # week 2: ANC 450 is grade 4, worse: the label row and the X row (interrupt) match; interrupt is applied,
+    # and the dose line agrees (0 mg, interrupted)
     assert [(lab["grade"], lab["verdict"]) for lab in w2["labs"]] == [(4, "worse"), (3, "not-worse")]
-    assert w2["top"].id == "neutropenia-label-750" and w2["state"] == "interrupted"
+    assert {r.id for r in w2["rules"]} >= {"neutropenia-label-750", "neutropenia-g4"}
+    assert w2["top"].id == "neutropenia-g4" and w2["state"] == "interrupted" and w2["action"].startswith("Interrupt")
     assert steps[3]["action"] == "Resume one dose level lower."
-    assert steps[5]["top"].id == "neuropathy-g1" and steps[6]["top"].id == "neuropathy-g2-label"
+    assert steps[5]["top"].id == "neuropathy-g1" and steps[6]["top"].id == "neuropathy-label"
     assert steps[6]["state"] == "stopped"
 
 
@@ -385,7 +440,7 @@ def test_capsule_widget_from_python():
     assert "No paediatric MDS dose exists" in w.spec["note_html"] and "not established under 12 years" in w.spec["note_html"]
     assert "Crohn" in w.spec["note_html"]
     w.inputs = {"weight": "20", "mgkg": "2.5", "weeks": "12"}
-    assert calculate(w.spec, w.inputs)["outputs"]["cumulative"] == "4.2 g over 12 weeks at this daily dose"
+    assert calculate(w.spec, w.inputs)["outputs"]["cumulative"] == "4.2 g over 12 weeks of the nearest whole-capsule schedule"
 
 
 def test_course_stepper_and_figures():
@@ -393,6 +448,10 @@ def test_course_stepper_and_figures():
     stages = w.spec["stages"]
     assert len(stages) == 7 and stages[2]["title"] == "Week 2: Second weekly check"
     assert "0 mg/day (interrupted)" in stages[2]["body_html"]
+    # the first dose line says, in that line, that the level is invented and no paediatric MDS dose exists
+    first = next(line for line in stages[0]["body_html"].split("</p>") if "Dose for the coming weeks" in line)
+    assert "50 mg/day" in first and "invented for teaching" in first and "no paediatric MDS dose exists" in first
+    assert "350 mg" in stages[1]["body_html"] and "0.0" not in stages[1]["body_html"]  # 50 x 7 before week 1
     assert "25 mg/day (50 mg on alternate days, illustrative level)" in stages[3]["body_html"]
     assert all("not a prescribing guide" in st_["body_html"] for st_ in stages)
     fig = s.cumulative_dose_figure().fig

@@ -41,11 +41,11 @@ from .pages.common import (  # noqa: F401
     proportion_calculator,
     quiz,
     reference_table,
-    response_figure,
     status_counts,
     status_legend,
     stepper,
 )
+from .pages.figures import response_figure  # noqa: F401
 from .pages.guides import (  # noqa: F401  (back matter: lecturer guide, changelog)
     changelog,
     errata,

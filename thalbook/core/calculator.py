@@ -73,8 +73,39 @@ def percent_counts_calc(values: Mapping[str, float]) -> dict:
     return {"outputs": {"verdict": verdict, "counts": counts, "nearest": nearest}}
 
 
+def _schedule_words(cap: float, a: int | None, b: int, avg: float) -> str:
+    """'2 × 50 mg every day', '50 mg every other day', '50 mg and 100 mg on alternate days'."""
+    if a is None:
+        return f"{b} × {js_num(cap)} mg every day"
+    if a == 0:
+        return f"{js_num(cap)} mg every other day"
+    return f"{js_num(a * cap)} mg and {js_num(b * cap)} mg on alternate days"
+
+
+def _mg(avg: float) -> str:
+    return js_num(avg) if float(avg).is_integer() else fixed(avg, 1)
+
+
+def _amount(total_g: float) -> str:
+    """A cumulative dose: '350 mg' under a gram, else '2.3 g' (never '0.0 g')."""
+    return f"{fixed(total_g * 1000, 0)} mg" if total_g < 1 else f"{fixed(total_g, 1)} g"
+
+
+def given_schedule(d: float, cap: float) -> tuple[str, float]:
+    """The whole-capsule schedule nearest the calculated daily dose (a tie goes to the lower dose), as
+    (words, average mg/day): what a child would actually be given, the basis of the band and the total."""
+    options = [(_schedule_words(cap, None, k, mg), float(mg)) for k, mg in daily_capsule_schedules(d, cap)]
+    options += [(_schedule_words(cap, a, b, avg), float(avg)) for a, b, avg in alternate_capsule_schedules(d, cap)]
+    return min(options, key=lambda o: (abs(o[1] - d), o[1]))
+
+
 def capsules_calc(values: Mapping[str, float], spec: Mapping[str, Any]) -> dict:
-    """``CALCULATORS.capsules`` (page 4.2): every output is text."""
+    """``CALCULATORS.capsules`` (page 4.2): every output is text.
+
+    The band and the cumulative dose are computed from what whole capsules would give (the nearest
+    schedule), not from the calculated dose; a schedule above the calculated dose, and a dose per
+    kilogram outside every published paediatric range, are said in words.
+    """
     p = spec["params"]
     w, mgkg, weeks = values["weight"], values["mgkg"], values["weeks"]
     if w <= 0:
@@ -84,34 +115,52 @@ def capsules_calc(values: Mapping[str, float], spec: Mapping[str, Any]) -> dict:
     cap = p["capsule_mg"]
     d = daily_dose(w, mgkg)
     daily = "; ".join(
-        f"{k} × {js_num(cap)} mg every day: {js_num(mg)} mg/day" for k, mg in daily_capsule_schedules(d, cap)
+        f"{_schedule_words(cap, None, k, mg)}: {js_num(mg)} mg/day" for k, mg in daily_capsule_schedules(d, cap)
     )
-    alt = []
-    for a, b, avg in alternate_capsule_schedules(d, cap):
-        first = (
-            f"{js_num(cap)} mg every other day" if a == 0
-            else f"{js_num(a * cap)} mg and {js_num(b * cap)} mg on alternate days"
-        )
-        alt.append(f"{first}: average {js_num(avg) if float(avg).is_integer() else fixed(avg, 1)} mg/day")
-    band = hazard_band(d, p["bands"])
+    alt = "; ".join(
+        f"{_schedule_words(cap, a, b, avg)}: average {_mg(avg)} mg/day" for a, b, avg in alternate_capsule_schedules(d, cap)
+    )
+    ranges = p.get("ranges") or []
+    inside = [r for r in ranges if r["low"] <= mgkg <= r["high"]]
+    if inside:
+        fit = "; ".join(f"within the range reported in {r['label']} ({r['status']})" for r in inside)
+    elif ranges and mgkg < min(r["low"] for r in ranges):
+        fit = "below every published paediatric range in the book's sources (none is from MDS)"
+    elif ranges:
+        fit = "above every published paediatric range in the book's sources (none is from MDS)"
+    else:
+        fit = "no published paediatric range to compare with"
+    words, given = given_schedule(d, cap)
+    ratio = given / d
+    smallest = min(avg for _a, _b, avg in alternate_capsule_schedules(cap / 2, cap))
+    if smallest > d:
+        over = (f"Even the smallest whole-capsule schedule ({_schedule_words(cap, 0, 1, smallest)}, "
+                f"{_mg(smallest)} mg/day on average) is {fixed(smallest / d, 1)} times the calculated dose: "
+                f"whole {js_num(cap)} mg capsules cannot give it.")
+    else:
+        over = f"{fixed(ratio, 2)} times the calculated dose."
+    band = hazard_band(given, p["bands"])
     if band is None:
         hazard = "No band."
     elif band["value"] == 1:
         hazard = f"{band['label']}: relative hazard 1 ({p['band_note']})"
     else:
         hazard = f"{band['label']}: relative hazard {js_num(band['value'])} against {p['reference']} ({p['band_note']})"
-    total = cumulative_g(d, weeks)
+    total = cumulative_g(given, weeks)
     passed = thresholds_passed(total, p["thresholds"])
     if passed:
         flag = " ".join(f"Past {t['label']} ({t['status']})." for t in passed)
     else:
         flag = f"Not past {p['thresholds'][0]['label']} ({p['thresholds'][0]['status']})."
+    span = f"{js_num(weeks)} week" + ("" if weeks == 1 else "s")
     return {"outputs": {
-        "daily": f"{fixed(d, 1)} mg/day (arithmetic, not a dose for a child with MDS)",
+        "daily": f"{fixed(d, 1)} mg/day calculated (arithmetic, not a dose for a child with MDS)",
+        "range": f"{js_num(mgkg)} mg/kg/day: {fit}",
         "daily_schedules": daily,
-        "alternate_schedules": "; ".join(alt),
-        "hazard": hazard,
-        "cumulative": f"{fixed(total, 1)} g over {js_num(weeks)} weeks at this daily dose",
+        "alternate_schedules": alt,
+        "given": f"{words}: {_mg(given)} mg/day on average. {over}",
+        "hazard": f"For {_mg(given)} mg/day (the nearest whole-capsule schedule): {hazard}",
+        "cumulative": f"{_amount(total)} over {span} of the nearest whole-capsule schedule",
         "cumulative_flag": flag,
     }}
 

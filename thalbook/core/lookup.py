@@ -25,6 +25,11 @@ def baseline_verdict(grade: int, baseline_grade: int | None, min_worse: int = 1)
     return "worse" if grade - baseline_grade >= min_worse else "not-worse"
 
 
+def convert_unit(v: float, from_unit: Mapping[str, Any], to_unit: Mapping[str, Any]) -> str:
+    """``convertUnit``: a value in one unit in another, to 6 significant digits: 1.2 ×10⁹/L -> '1200'."""
+    return js_num(float(f"{v * from_unit['to_base'] / to_unit['to_base']:.6g}"))
+
+
 def read_value(num: Mapping[str, Any], text: Any, unit_name: str | None) -> dict | None:
     """``readValue``: typed text in a unit -> {"base", "grade"}, {"error"} or None (nothing typed).
 
@@ -85,7 +90,10 @@ def matches(spec: Mapping[str, Any], selection: Mapping[str, Any]) -> list[str]:
 def lookup_compute(spec: Mapping[str, Any], selection: Mapping[str, Any], value_text: Any = "",
                    unit_name: str | None = None, baseline_text: Any = "") -> dict:
     """``lookupCompute``: selection + typed value + unit (+ optional baseline, same unit) -> the cards
-    shown and what the widget says about the value (same keys, same answers as the JavaScript)."""
+    shown and what the widget says about the value (same keys, same answers as the JavaScript).
+
+    An invalid value shows no card. ``most_severe`` is the matching row asking for the strongest action
+    (the highest ``severity``; a tie keeps the first row, so the data lists label rows first)."""
     sel = {k: str(v) for k, v in (selection or {}).items()}
     out: dict[str, Any] = {"rows": [], "grade": None, "category": None, "value_base": None, "error": None,
                            "most_severe": None}
@@ -93,7 +101,7 @@ def lookup_compute(spec: Mapping[str, Any], selection: Mapping[str, Any], value_
     if num:
         r = read_value(num, value_text, unit_name)
         if r and "error" in r:
-            out["error"] = r["error"]
+            out["error"] = r["error"]  # an invalid value shows only its error: no card beside it
         elif r:
             out["grade"], out["value_base"] = r["grade"], r["base"]
             cats = num.get("categories")
@@ -110,6 +118,8 @@ def lookup_compute(spec: Mapping[str, Any], selection: Mapping[str, Any], value_
                 out["baseline_grade"] = b["grade"]
                 out["baseline"] = baseline_verdict(out["grade"], b["grade"], bl.get("min_worse", 1))
             sel[bl["key"]] = out["baseline"]
+    if out["error"]:
+        return out
     best = None
     for row in spec.get("rows", []):
         by_value = bool(num) and row.get("value_below") is not None and out["value_base"] is not None

@@ -389,6 +389,12 @@ class Dataset:
             for index, (line, row) in enumerate(rows):
                 for path, message in row.cross_check(self) if hasattr(row, "cross_check") else []:
                     errors.append(DataError(self.shown(self.dir / name), field_lines.get((index, path[0]), line), _path_name(path), message))
+        for items in self.folders.values():
+            for shown, item in items.values():
+                if hasattr(item, "cross_check"):
+                    line_of = _line_finder(read_yaml(self.root / shown, shown)[1])
+                    errors.extend(DataError(shown, line_of(path), _path_name(path), message)
+                                  for path, message in item.cross_check(self))
         for name, doc in self.documents.items():
             if hasattr(doc, "cross_check"):
                 shown = self.shown(self.dir / name)
@@ -478,6 +484,8 @@ def _kind(annotation: Any) -> str:
         return "list of " + _PLURAL.get(inner, inner)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return "record"
+    if get_origin(annotation) is dict:
+        return "texts by key"
     return _SCALAR_KIND.get(annotation, getattr(annotation, "__name__", str(annotation)))
 
 

@@ -429,7 +429,9 @@ class DoseRule(Sourced):
     reason: str = col("Why there is no rule (no_rule rows)", default="")
     action: str = col("What the rule says to do")
     monitor: str = col("What to monitor next")
-    severity: int | None = col("0 continue, 1 closer monitoring or supportive care, 2 reduce, 3 interrupt, 4 stop; empty for no rule", default=None, ge=0, le=4)
+    severity: int | None = col(
+        "Rank of the action: 0 continue, 1 re-evaluate or monitor more closely, 2 reduce, 3 interrupt or withhold, "
+        "4 stop; empty for no rule", default=None, ge=0, le=4)
     origin: list[OriginTag] = col("Origin tags: L label, P protocol practice, A teaching assumption, X extrapolated from adults")
 
     @model_validator(mode="after")
@@ -444,6 +446,9 @@ class DoseRule(Sourced):
             raise ValueError("column 'origin': a rule needs at least one origin tag")
         if self.lab_below is not None and not self.lab_test:
             raise ValueError("column 'lab_test': a laboratory threshold needs its test")
+        if "L" in self.origin and self.baseline != "always":
+            raise ValueError("column 'baseline': a label row (origin L) applies whatever the baseline; "
+                             "the teaching baseline rule may only add or soften A, X and P rows")
         return self
 
 
@@ -705,8 +710,31 @@ TABLES: dict[str, tuple[type[Row], tuple[str, ...]]] = {
 # one object per file
 DOCUMENTS: dict[str, type[Row]] = {"labels.yaml": Labels}
 DOCUMENTS["citations.yaml"] = Citations  # page 5.1
+
+
+# ---------------------------------------------------------------- wording/<part>.yaml (the words of widgets, tables and figures)
+class Wording(Row):
+    """The fixed words one part's widgets, tables and figures show: titles, labels, captions, notes,
+    text alternatives and small vocabularies (e.g. what each severity means). The page builders in
+    thalbook/pages/ keep only logic and markup and read their words here (``common.wording``)."""
+
+    id: str = col("Identifier: the file's name, e.g. part4 for data/wording/part4.yaml", pattern=SLUG)
+    pages: list[str] = col(
+        "The pages that show these words, as in _toc.yml: when a text changes, update their last_reviewed date",
+        min_length=1,
+    )
+    texts: dict[str, str | list[str] | dict[str, str]] = col(
+        "Each text by its key. {name} marks a value the page fills in (write {{ and }} for a literal brace in "
+        "such a text); a list holds a table's column headers; a group maps values to words"
+    )
+
+    def cross_check(self, ds) -> list[tuple[tuple, str]]:
+        return [(("pages", i), f"no page '{page}' (.ipynb or .md) in the book")
+                for i, page in enumerate(self.pages) if _page_missing(ds, page)]
+
+
 # folders with one object per file
-FOLDERS: dict[str, type[Row]] = {"quizzes": Quiz, "steppers": Stepper, "cases": Case}
+FOLDERS: dict[str, type[Row]] = {"quizzes": Quiz, "steppers": Stepper, "cases": Case, "wording": Wording}
 
 
 # ---------------------------------------------------------------- lesson_plans.yaml, changelog.yaml (back matter: lecturer guide, changelog)

@@ -16,9 +16,15 @@ from pydantic import BaseModel
 
 from ..core.text import markdown
 from ..data import card_name, data_card, dataset, dictionary, page_title, registered_files
-from .common import HTML, Markdown, badge, e, table
+from .common import HTML, Markdown, badge, e, table, word_list, wording
 
 CHECKLIST_PAGE = "chapters/back/critical-reading"
+PART = "back"
+
+
+def w(key: str, **fields) -> str:
+    """A text of data/wording/back.yaml, escaped for markup."""
+    return e(wording(PART, key, **fields))
 STATUS_ORDER = ("verified", "not verified", "not found", "derived", "illustrative")
 
 
@@ -54,25 +60,26 @@ def critical_reading_checklist(from_page: str = CHECKLIST_PAGE) -> HTML:
             title = page_title(f.page)
             rows.append(
                 f'<li class="tb-check-flag" data-flag="{e(f.id)}">'
-                f'<p class="tb-check-claim"><span class="tb-check-section">Review {e(_section(f.review_section))}:</span> '
+                f'<p class="tb-check-claim"><span class="tb-check-section">{w("check_review", section=_section(f.review_section))}</span> '
                 f"{e(f.claim)}</p>"
-                f'<p class="tb-check-meta">Verdict <span class="tb-verdict">{e(f.verdict)}</span> · status {badge(f.status)}'
+                f'<p class="tb-check-meta">{w("check_verdict")} <span class="tb-verdict">{e(f.verdict)}</span> · '
+                f'{w("check_status")} {badge(f.status)}'
                 f' · <a class="tb-check-link" href="{e(flag_href(f.page, f.id, from_page))}">'
-                f'see the flag on “{e(title)}”</a></p></li>'
+                f'{w("check_see", title=title)}</a></p></li>'
             )
             lines.append(f"  [{f.status}] {f.id} ({f.verdict}) -> {f.page}")
-        count = f"{len(flags)} flag{'s' if len(flags) != 1 else ''} in this book"
+        count = wording(PART, "check_one_flag") if len(flags) == 1 else wording(PART, "check_many_flags", count=len(flags))
         flag_list = (
-            f'<ul class="tb-check-flags" aria-label="Flags for question {number}">{"".join(rows)}</ul>'
-            if rows else '<p class="tb-check-none">No flag in this book answers this question yet.</p>'
+            f'<ul class="tb-check-flags" aria-label="{w("check_flags_label", number=number)}">{"".join(rows)}</ul>'
+            if rows else f'<p class="tb-check-none">{w("check_none")}</p>'
         )
         items.append(
             f'<section class="tb-check-question" id="check-{e(q.id)}" aria-labelledby="check-{e(q.id)}-title">'
             f'<h3 id="check-{e(q.id)}-title">{number}. {e(q.question)}</h3>'
-            f'<div class="tb-check-look"><p class="tb-check-label">Look for</p>{markdown(q.look_for)}</div>'
-            f'<div class="tb-check-how"><p class="tb-check-label">How to check</p>{markdown(q.how)}</div>'
-            f'<p class="tb-check-count">Applied to the review: {count} '
-            f'<span class="tb-check-status">(question status {badge(q.status)})</span></p>'
+            f'<div class="tb-check-look"><p class="tb-check-label">{w("check_look")}</p>{markdown(q.look_for)}</div>'
+            f'<div class="tb-check-how"><p class="tb-check-label">{w("check_how")}</p>{markdown(q.how)}</div>'
+            f'<p class="tb-check-count">{w("check_applied", count=count)} '
+            f'<span class="tb-check-status">({w("check_question_status")} {badge(q.status)})</span></p>'
             f"{flag_list}</section>"
         )
         plain += [f"{number}. {q.question} ({count})", *lines]
@@ -85,14 +92,13 @@ def checklist_summary() -> HTML:
     for number, (q, flags) in enumerate(checklist_groups(), start=1):
         counts = Counter(f.status for f in flags)
         total.update(counts)
-        by_status = ", ".join(f"{counts[s]} {badge(s)}" for s in STATUS_ORDER if counts[s]) or "none"
+        by_status = ", ".join(f"{counts[s]} {badge(s)}" for s in STATUS_ORDER if counts[s]) or w("summary_none")
         rows.append([f'<a href="#check-{e(q.id)}">{number}. {e(q.question)}</a>', str(len(flags)), by_status])
     n = sum(total.values())
-    rows.append(["<strong>All questions</strong>", f"<strong>{n}</strong>",
+    rows.append([f"<strong>{w('summary_all')}</strong>", f"<strong>{n}</strong>",
                  ", ".join(f"{total[s]} {badge(s)}" for s in STATUS_ORDER if total[s])])
     return HTML(
-        table("Flags raised in this book, by checklist question and status", ["Question", "Flags", "By status"], rows,
-               "tb-check-summary"),
+        table(wording(PART, "summary_caption"), word_list(PART, "summary_header"), rows, "tb-check-summary"),
         f"{n} flags under {len(rows) - 1} questions",
     )
 
@@ -144,7 +150,8 @@ def data_dictionary() -> Markdown:
         if data_card(file) is not None:
             # the card's first line is its title; the section heading already names the file
             # no backticks in the title: a backtick fence's info string may not hold any (CommonMark)
-            blocks.append(f"````{{dropdown}} Data card {card}: sources, how it was built, how to add a row\n"
+            title = wording(PART, "dict_card", card=card)
+            blocks.append(f"````{{dropdown}} {title}\n"
                           f":class-container: tb-dict-card\n```{{include}} /{card}\n:start-line: 1\n```\n````")
         else:
             blocks.append(f'<p class="tb-dict-nocard">No data card yet: add <code>{e(card)}</code>.</p>')

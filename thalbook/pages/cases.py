@@ -14,19 +14,23 @@ illustrative weight; it is not a dose recommendation and not for clinical use.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from ..core.dosing import capsule_schedules, mg_per_kg
 from ..core.numbers import ordinal
 from ..core.numbers import trimmed as fmt
 from ..data import dataset
+from .common import word_group, word_list, wording
 
-NOTICE = (
-    "**Teaching material, not a prescribing guide.** The arithmetic relates a reported dose to an "
-    "illustrative weight; it recommends no dose."
-)
-REVIEW_LABEL = "What the review states (section 3.3)"
-TEACHING_LABEL = "Added for teaching"
+PART = "part3-cases"
+
+_w = partial(wording, PART)  # a text of this part's data/wording file
+
+
+def notice() -> str:
+    """The teaching notice of every dose stage."""
+    return _w("notice")
 
 
 # ------------------------------------------------------------------ pure arithmetic (teaching only)
@@ -36,42 +40,34 @@ def dose_notes(case: Any, weight: Any, capsule: Any, half_life: str) -> list[dic
     w = weight.weight_kg
     cap = capsule.value
     notes = [{
-        "label": TEACHING_LABEL,
-        "body": (
-            f"Weight {fmt(w, 1)} kg: the {ordinal(weight.percentile)} percentile for a {weight.sex} of "
-            f"{weight.age_years} years on the {weight.chart} chart, used as this child's weight for teaching. "
-            f"The review gives no weight. The chart value itself is {weight.status} ({weight.basis or 'no basis'})."
-        ),
+        "label": _w("teaching_label"),
+        "body": _w("weight_note", weight=fmt(w, 1), percentile=ordinal(weight.percentile), sex=weight.sex,
+                   age=weight.age_years, chart=weight.chart, status=weight.status,
+                   basis=weight.basis or _w("no_basis")),
         "source": weight.source,
         "status": "illustrative",
     }]
     if case.dose_mg_per_day is not None:
-        dose, label, status = case.dose_mg_per_day, "Arithmetic on the review's dose", "derived"
-        lead = f"The review states {fmt(dose)} mg/day."
+        dose, label, status = case.dose_mg_per_day, _w("dose_stated_label"), "derived"
+        lead = _w("dose_stated", dose=fmt(dose))
     else:
-        dose, label, status = cap, "Arithmetic on an assumed dose", "illustrative"
-        lead = (
-            f"The review states no dose for this case. For the arithmetic, assume one {fmt(cap)} mg capsule a day, "
-            "the smallest capsule (an assumption for teaching)."
-        )
+        dose, label, status = cap, _w("dose_assumed_label"), "illustrative"
+        lead = _w("dose_assumed", capsule=fmt(cap))
     notes.append({
         "label": label,
-        "body": f"{lead} {fmt(dose)} mg/day ÷ {fmt(w, 1)} kg = **{fmt(mg_per_kg(dose, w))} mg/kg/day**.",
+        "body": _w("dose_arithmetic", lead=lead, dose=fmt(dose), weight=fmt(w, 1), mgkg=fmt(mg_per_kg(dose, w))),
         "source": "thalbook_evidence_notes",
         "status": status,
     })
+    words = word_group(PART, "schedules")
     rows = "\n".join(
-        f"- {s['schedule']}: on average {fmt(s['mg_per_day'])} mg/day, {fmt(s['mg_per_kg_per_day'])} mg/kg/day"
+        _w("capsule_line", schedule=words[s["schedule"]], mg=fmt(s["mg_per_day"]), mgkg=fmt(s["mg_per_kg_per_day"]))
         for s in capsule_schedules(w, cap)
     )
     notes.append({
-        "label": f"What whole {fmt(cap)} mg capsules allow",
-        "body": (
-            f"Capsules are not opened, so a dose is a whole number of {fmt(cap)} mg capsules (the smallest "
-            f"strength, {capsule.status}). Schedules and their average dose for a child of {fmt(w, 1)} kg:\n\n{rows}\n\n"
-            f"An average is arithmetic only: with a half-life of about {half_life} in adults, one capsule "
-            "on alternate days is not the same as half a capsule every day."
-        ),
+        "label": _w("capsules_label", capsule=fmt(cap)),
+        "body": _w("capsules_body", capsule=fmt(cap), status=capsule.status, weight=fmt(w, 1), rows=rows,
+                   half_life=half_life),
         "source": capsule.source,
         "status": "derived",
     })
@@ -85,11 +81,11 @@ def case_spec(case: Any, weight: Any, capsule: Any, half_life: str) -> dict[str,
         notes = []
         if st.review:
             notes.append({
-                "label": REVIEW_LABEL, "body": st.review, "source": case.source, "status": case.status, "before": True,
+                "label": _w("review_label"), "body": st.review, "source": case.source, "status": case.status, "before": True,
             })
         if st.illustrative:
             notes.append({
-                "label": TEACHING_LABEL,
+                "label": _w("teaching_label"),
                 "body": "\n".join(f"- {d}" for d in st.illustrative),
                 "source": "thalbook_evidence_notes",
                 "status": "illustrative",
@@ -98,7 +94,7 @@ def case_spec(case: Any, weight: Any, capsule: Any, half_life: str) -> dict[str,
         body = st.body
         if st.kind == "dose":
             notes.extend(dose_notes(case, weight, capsule, half_life))
-            body = f"{body}\n\n{NOTICE}"
+            body = f"{body}\n\n{notice()}"
         stage: dict[str, Any] = {"id": st.id, "title": st.title, "body": body, "notes": notes}
         if st.question is not None:
             stage["question"] = st.question.model_dump()
@@ -147,16 +143,15 @@ def cases_table():
     rows = []
     for ident in case_ids():
         c = dataset().item("cases", ident)
-        dose = f"{fmt(c.dose_mg_per_day)} mg/day" if c.dose_mg_per_day is not None else "not stated"
+        dose = f"{fmt(c.dose_mg_per_day)} mg/day" if c.dose_mg_per_day is not None else _w("not_stated")
         rows.append([
-            e(c.title), e(f"{c.age_years}-year-old {c.sex}"), e(c.diagnosis), e(c.review_treatment), e(dose),
+            e(c.title), e(_w("child", age=c.age_years, sex=c.sex)), e(c.diagnosis), e(c.review_treatment), e(dose),
             e(c.risk_group), badge(c.status),
         ])
-    header = ["Case", "Child", "Diagnosis (review)", "Treatment (review)", "Dose (review)", "Risk group (book's reading)", "Status"]
-    return HTML(table("The cases of section 3.3 as the review states them", header, rows))
+    return HTML(table(_w("table_caption"), word_list(PART, "table_header"), rows))
 
 
 __all__ = [
-    "NOTICE", "capsule_schedules", "case_ids", "case_spec", "case_stepper", "case_steppers", "cases_page",
+    "capsule_schedules", "notice", "case_ids", "case_spec", "case_stepper", "case_steppers", "cases_page",
     "cases_table", "dose_notes", "fmt", "mg_per_kg",
 ]

@@ -58,6 +58,54 @@ class Markdown:
 
 e = escape  # short name for markup built in f-strings
 
+def _wording_file(part: str):
+    return dataset().item("wording", part)
+
+
+def wording(part: str, key: str, /, **fields) -> str:
+    """The text ``key`` of ``data/wording/<part>.yaml``, its {placeholders} filled from ``fields``.
+
+    ``wording("part4", "notice")``; ``wording("part4", "dose_line", mg="50")``. An unknown key or a
+    placeholder the page does not fill raises KeyError naming the file and the key.
+    """
+    texts = _wording_file(part).texts
+    if key not in texts or not isinstance(texts[key], str):
+        known = ", ".join(k for k, v in texts.items() if isinstance(v, str))
+        raise KeyError(f"data/wording/{part}.yaml has no text '{key}'; known: {known}")
+    if not fields:
+        return texts[key]
+    try:
+        return texts[key].format(**fields)
+    except (KeyError, IndexError) as exc:
+        raise KeyError(f"data/wording/{part}.yaml, text '{key}': no value for {{{exc.args[0]}}}; "
+                       f"the page fills {', '.join(sorted(fields))}") from None
+
+
+PART = "common"
+
+
+def _w(key: str, /, **fields) -> str:
+    return wording(PART, key, **fields)
+
+
+def _typed(part: str, key: str, kind: type, what: str):
+    texts = _wording_file(part).texts
+    if key not in texts or not isinstance(texts[key], kind):
+        known = ", ".join(k for k, v in texts.items() if isinstance(v, kind))
+        raise KeyError(f"data/wording/{part}.yaml has no {what} '{key}'; known: {known}")
+    return texts[key]
+
+
+def word_group(part: str, key: str) -> dict[str, str]:
+    """The group ``key`` of ``data/wording/<part>.yaml``: value -> words (e.g. severity -> action)."""
+    return dict(_typed(part, key, dict, "group"))
+
+
+def word_list(part: str, key: str) -> list[str]:
+    """The list ``key`` of ``data/wording/<part>.yaml`` (a table's column headers)."""
+    return list(_typed(part, key, list, "list"))
+
+
 def badge(status: str) -> str:
     """A status shown as text (never by colour alone)."""
     return f'<span class="tb-status {STATUS_CLASS.get(status, "")}">{e(status)}</span>'
@@ -119,21 +167,26 @@ def appraisal_box(ident: str) -> HTML:
 
     a = dataset().by_id("appraisals.yaml", ident)
     section = a.review_section if not a.review_section[0].isdigit() else f"§{a.review_section}"
+    w = lambda key, **f: e(_w(key, **f))  # noqa: E731
+    basis = f" · {w('appraisal_basis')} {e(a.basis)}" if a.basis else ""
     markup = (
-        f'<aside class="tb-appraisal" id="appraisal-{e(a.id)}" aria-label="Appraise the source: {e(section)}">'
-        f'<p class="tb-appraisal-title">Appraise the source <span class="tb-appraisal-section">review {e(section)}</span></p>'
-        f'<p class="tb-appraisal-claim"><strong>The review says:</strong> {e(a.claim)}</p>'
-        f'<div class="tb-appraisal-evidence"><strong>The evidence:</strong> {markdown(a.evidence)}</div>'
-        f'<p class="tb-appraisal-verdict"><strong>Verdict:</strong> <span class="tb-verdict">{e(a.verdict)}</span> '
-        f'· status {badge(a.status)}{" · basis " + e(a.basis) if a.basis else ""} · source <code>{e(a.source)}</code></p>'
+        f'<aside class="tb-appraisal" id="appraisal-{e(a.id)}" aria-label="{w("appraisal_label", section=section)}">'
+        f'<p class="tb-appraisal-title">{w("appraisal_title")} <span class="tb-appraisal-section">'
+        f'{w("appraisal_section", section=section)}</span></p>'
+        f'<p class="tb-appraisal-claim"><strong>{w("appraisal_claim")}</strong> {e(a.claim)}</p>'
+        f'<div class="tb-appraisal-evidence"><strong>{w("appraisal_evidence")}</strong> {markdown(a.evidence)}</div>'
+        f'<p class="tb-appraisal-verdict"><strong>{w("appraisal_verdict")}</strong> <span class="tb-verdict">{e(a.verdict)}</span> '
+        f'· {w("appraisal_status")} {badge(a.status)}{basis} · {w("appraisal_source")} <code>{e(a.source)}</code></p>'
         "</aside>"
     )
-    plain = f"Appraise the source (review {section}): {a.claim}\nEvidence: {a.evidence}\nVerdict: {a.verdict} [{a.status}]"
+    plain = wording("common", "appraisal_plain", section=section, claim=a.claim, evidence=a.evidence,
+                    verdict=a.verdict, status=a.status)
     return HTML(markup, plain)
 
 
 def table(caption: str, header: list[str], rows: list[list[str]], cls: str = "") -> str:
-    head = "".join(f'<th scope="col">{h}</th>' for h in header)
+    """An HTML table in a scrollable, labelled region. ``header`` is plain text; cells are markup."""
+    head = "".join(f'<th scope="col">{e(h)}</th>' for h in header)
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
     return (
         f'<div class="tb-table-wrap" tabindex="0" role="region" aria-label="{e(caption)}">'
@@ -146,12 +199,12 @@ def status_legend() -> HTML:
     """The three vocabularies (status, basis, rule origin), generated from data/labels.yaml."""
     labels = dataset().document("labels.yaml")
     parts = [
-        table("Status of a claim, number or rule", ["Status", "What it means"],
-               [[badge(s.name), e(s.meaning)] for s in labels.statuses]),
-        table("Basis: what a status rests on", ["Basis", "What it means"],
-               [[e(b.name), e(b.meaning)] for b in labels.bases]),
-        table("Origin of a teaching rule", ["Tag", "Origin", "What it means"],
-               [[f'<span class="tb-origin">{e(o.tag)}</span>', e(o.name), e(o.meaning)] for o in labels.origins]),
+        table(wording("common", "legend_status"), word_list("common", "legend_status_header"),
+              [[badge(s.name), e(s.meaning)] for s in labels.statuses]),
+        table(wording("common", "legend_basis"), word_list("common", "legend_basis_header"),
+              [[e(b.name), e(b.meaning)] for b in labels.bases]),
+        table(wording("common", "legend_origin"), word_list("common", "legend_origin_header"),
+              [[f'<span class="tb-origin">{e(o.tag)}</span>', e(o.name), e(o.meaning)] for o in labels.origins]),
     ]
     plain = "\n".join(f"{s.name}: {s.meaning}" for s in labels.statuses)
     return HTML("".join(parts), plain)
@@ -173,7 +226,7 @@ def status_counts() -> HTML:
     rows = [[badge(s), str(counts.get(s, 0))] for s in order]
     total = sum(counts.values())
     return HTML(
-        table(f"Status of the {total} sourced rows in the book's data files (counted at build time)", ["Status", "Rows"], rows),
+        table(wording("common", "counts_caption", total=total), word_list("common", "counts_header"), rows),
         ", ".join(f"{s}: {counts.get(s, 0)}" for s in order),
     )
 
@@ -187,7 +240,7 @@ def reference_table() -> HTML:
         title_text = re.sub(r"[{}\\]", "", title.group(1)) if title else ""
         rows.append([f"<code>{e(key)}</code>", e(title_text), badge(entry["status"])])
     return HTML(
-        table("Status of each reference's bibliographic details", ["Key", "Title", "Details"], rows, "tb-refs"),
+        table(wording("common", "refs_caption"), word_list("common", "refs_header"), rows, "tb-refs"),
         f"{len(rows)} references",
     )
 
@@ -210,7 +263,7 @@ def appraisal_list() -> HTML:
         [e(a.review_section), e(a.claim), e(a.verdict), badge(a.status), f"<code>{e(a.page)}</code>"]
         for a in dataset().rows("appraisals.yaml")
     ]
-    return HTML(table("Every appraisal flag in the book", ["Review", "Claim", "Verdict", "Status", "Page"], rows), f"{len(rows)} flags")
+    return HTML(table(wording("common", "flags_caption"), word_list("common", "flags_header"), rows), f"{len(rows)} flags")
 
 
 # ---------------------------------------------------------------- widgets from data files
@@ -231,21 +284,22 @@ def stepper(ident: str, presenter: bool = False):
 def ctcae_spec() -> dict:
     """Lookup-explorer spec: a blood count with its unit -> CTCAE v5.0 grade, from data/ctcae.yaml."""
     tests = dataset().rows("ctcae.yaml")
+    w = _w
     rows = []
     for t in tests:
         bounds = [t.lln, *t.grade_floors]
         for grade in range(len(t.grade_floors) + 2):
             if grade == 0:
-                body = f"At or above the lower limit of normal ({thousands(t.lln)} {t.base_unit}, {t.lln_status})."
+                body = w("ctcae_g0", lln=thousands(t.lln), unit=t.base_unit, status=t.lln_status)
             elif grade <= len(t.grade_floors):
-                body = (f"Below {thousands(bounds[grade - 1])} and at least {thousands(bounds[grade])} {t.base_unit}"
-                        + (" (the first bound is the illustrative LLN)." if grade == 1 else "."))
+                body = w("ctcae_g1" if grade == 1 else "ctcae_gn", high=thousands(bounds[grade - 1]),
+                         low=thousands(bounds[grade]), unit=t.base_unit)
             else:
-                body = f"Below {thousands(t.grade_floors[-1])} {t.base_unit}. {t.top_grade_note}".strip()
+                body = w("ctcae_top", high=thousands(t.grade_floors[-1]), unit=t.base_unit, note=t.top_grade_note).strip()
             rows.append({
                 "id": f"{t.id}-g{grade}",
                 "match": {"test": t.id, "grade": grade},
-                "title": f"{t.label}: grade {grade}" + (" (normal)" if grade == 0 else ""),
+                "title": w("ctcae_card_normal", test=t.label) if grade == 0 else w("ctcae_card", test=t.label, grade=grade),
                 "body": body,
                 "tags": [t.adverse_event, "CTCAE v5.0"],
                 "source": t.source,
@@ -254,16 +308,16 @@ def ctcae_spec() -> dict:
             })
     return {
         "id": "ctcae-grade",
-        "title": "Grade a blood count (CTCAE v5.0)",
-        "selectors": [{"name": "test", "label": "Laboratory test",
+        "title": w("ctcae_title"),
+        "selectors": [{"name": "test", "label": w("ctcae_test"),
                        "options": [{"value": t.id, "label": t.label} for t in tests]}],
         "numeric": {
             "by": "test", "key": "grade",
-            "variants": {t.id: {"label": f"{t.label} value", "units": [u.model_dump() for u in t.units],
+            "variants": {t.id: {"label": w("ctcae_value", test=t.label), "units": [u.model_dump() for u in t.units],
                                 "floors": t.grade_floors, "lln": t.lln} for t in tests},
         },
         "rows": rows,
-        "empty": "Enter a value to see its grade.",
+        "empty": w("ctcae_empty"),
     }
 
 
@@ -277,27 +331,16 @@ def proportion_calculator():
     """x of n -> the proportion and its 95% Wilson score interval (thalbook.core.stats.wilson_interval)."""
     from ..widgets import Calculator
 
+    inputs, outputs = word_group("common", "wilson_inputs"), word_group("common", "wilson_outputs")
     return Calculator({
         "id": "wilson",
-        "title": "A proportion and its 95% Wilson score interval",
+        "title": wording("common", "wilson_title"),
         "fn": "wilson",
         "inputs": [
-            {"name": "x", "label": "Patients with the outcome", "unit": "patients", "min": 0, "max": 100000, "integer": True, "step": 1},
-            {"name": "n", "label": "Patients counted (denominator)", "unit": "patients", "min": 1, "max": 100000, "integer": True, "step": 1},
+            {"name": "x", "label": inputs["x"], "unit": "patients", "min": 0, "max": 100000, "integer": True, "step": 1},
+            {"name": "n", "label": inputs["n"], "unit": "patients", "min": 1, "max": 100000, "integer": True, "step": 1},
         ],
-        "outputs": [
-            {"name": "count", "label": "Count"},
-            {"name": "proportion", "label": "Proportion", "format": "percent1"},
-            {"name": "low", "label": "95% interval, lower", "format": "percent1"},
-            {"name": "high", "label": "95% interval, upper", "format": "percent1"},
-        ],
-        "note": "Arithmetic for appraisal: the interval says how precisely a small trial pins down a response rate.",
+        "outputs": [{"name": name, "label": label, **({} if name == "count" else {"format": "percent1"})}
+                    for name, label in outputs.items()],
+        "note": wording("common", "wilson_note"),
     })
-
-
-def response_figure():
-    """Adult MDS trial responses with a control that switches the denominator (ITT / evaluable)."""
-    from ..widgets import LinkedFigure
-    from .figures import response_forest_spec
-
-    return LinkedFigure(response_forest_spec())

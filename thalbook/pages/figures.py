@@ -6,10 +6,15 @@ is written in the hover text and in the text alternative.
 
 from __future__ import annotations
 
+from functools import partial
+
 from ..core.stats import wilson_interval
 from ..data import dataset
+from .common import word_group, wording
 
-DENOMINATORS = {"itt": "intention to treat (all enrolled)", "evaluable": "evaluable patients"}
+PART = "common"
+DENOMINATORS = ("itt", "evaluable")
+_w = partial(wording, PART)  # the figure's words live with the shared texts
 
 
 def response_rows(outcomes: tuple[str, ...] = ("haematologic improvement", "erythroid response", "response"),
@@ -48,13 +53,13 @@ def response_forest(denominator_type: str):
                     "arrayminus": [round(p - 100 * lo, 1) for (lo, hi), p in zip(cis, pct)],
                 },
                 customdata=[[r.outcome, r.status, round(100 * lo, 1), round(100 * hi, 1)] for r, (lo, hi) in zip(sel, cis)],
-                hovertemplate="%{y}: %{x}% (95% CI %{customdata[2]}–%{customdata[3]}%)<br>%{customdata[0]}; %{customdata[1]}<extra></extra>",
+                hovertemplate=_w("forest_hover"),
             )
         )
     fig.update_layout(
-        xaxis={"title": {"text": "Patients responding (%), with 95% Wilson interval"}, "range": [0, 100]},
+        xaxis={"title": {"text": _w("forest_x")}, "range": [0, 100]},
         yaxis={"autorange": "reversed", "automargin": True},
-        legend={"title": {"text": "Status"}, "orientation": "h", "y": -0.3},
+        legend={"title": {"text": _w("forest_legend")}, "orientation": "h", "y": -0.3},
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
         height=320,
     )
@@ -66,18 +71,27 @@ def response_alt(denominator_type: str) -> str:
     parts = []
     for r in rows:
         lo, hi = wilson_interval(r.numerator, r.denominator)
-        parts.append(f"{r.study_label}: {r.numerator}/{r.denominator} = {100 * r.numerator / r.denominator:.1f}% "
-                     f"(95% CI {100 * lo:.1f} to {100 * hi:.1f}%, {r.status})")
-    return f"Response in adult MDS trials of thalidomide, {DENOMINATORS[denominator_type]}: " + "; ".join(parts) + "."
+        parts.append(_w("forest_alt_part", study=r.study_label, x=r.numerator, n=r.denominator,
+                        pct=f"{100 * r.numerator / r.denominator:.1f}", low=f"{100 * lo:.1f}", high=f"{100 * hi:.1f}",
+                        status=r.status))
+    return _w("forest_alt", denominator=word_group("common", "denominators")[denominator_type], parts="; ".join(parts))
 
 
 def response_forest_spec() -> dict:
     """The linked-figure spec: the same trials under each denominator."""
     return {
         "id": "response-by-denominator",
-        "title": "One trial, two response rates",
-        "control": {"label": "Denominator", "options": [{"value": k, "label": v} for k, v in DENOMINATORS.items()]},
+        "title": _w("forest_title"),
+        "control": {"label": _w("forest_control"),
+                    "options": [{"value": k, "label": v} for k, v in word_group("common", "denominators").items()]},
         "states": {k: response_forest(k) for k in DENOMINATORS},
-        "caption": "Adult MDS trials of thalidomide: response with its 95% Wilson score interval. Hollow markers: not verified.",
+        "caption": _w("forest_caption"),
         "alt": response_alt("itt"),
     }
+
+
+def response_figure():
+    """Adult MDS trial responses with a control that switches the denominator (ITT / evaluable)."""
+    from ..widgets import LinkedFigure
+
+    return LinkedFigure(response_forest_spec())

@@ -11,7 +11,7 @@ import datetime
 
 from ..data import dataset
 from ..data.schemas import LessonPlan, tb_call  # noqa: F401  (tb_call: re-exported for tests and guides)
-from .common import Markdown
+from .common import Markdown, wording
 
 
 def _doc(page: str) -> str:
@@ -48,20 +48,21 @@ def lesson_plan(ident: str) -> Markdown:
     lines = [
         f"**{p.title}.** {p.minutes} minutes in {len(p.steps)} steps. {p.audience}",
         "",
-        "*After the class, students can:*",
+        wording("back", "plan_aims"),
         "",
         *[f"- {aim}" for aim in p.aims],
         "",
     ]
     if p.prepare:
-        lines += ["*Before the class:*", "", *[f"- {item}" for item in p.prepare], ""]
+        lines += [wording("back", "plan_prepare"), "", *[f"- {item}" for item in p.prepare], ""]
     for n, (step, (start, end)) in enumerate(zip(p.steps, times), 1):
         where = f" · {_doc(step.page)}." if step.page else ""
-        lines.append(f"{n}. **Minutes {start}–{end}** ({step.minutes} min){where} {step.body}")
+        lines.append(wording("back", "plan_step", n=n, start=start, end=end, minutes=step.minutes, where=where,
+                             body=step.body))
         if step.live:
-            lines += ["", "   Run live: " + ", ".join(f"`{call}`" for call in step.live)]
+            lines += ["", wording("back", "plan_live", calls=", ".join(f"`{call}`" for call in step.live))]
         if step.prompt:
-            lines += ["", f"   Ask the class: {step.prompt}"]
+            lines += ["", wording("back", "plan_ask", prompt=step.prompt)]
         lines.append("")
     return Markdown("\n".join(lines))
 
@@ -86,7 +87,7 @@ def errata() -> Markdown:
     """The errata of data/changelog.yaml: what was wrong, where, when it was found and fixed, and how."""
     items = dataset().document("changelog.yaml").errata
     if not items:
-        return Markdown("No error has been reported yet.")
+        return Markdown(wording("back", "no_errata"))
     lines = []
     for e in items:
         when = f"found {_day(e.found)}, " + (f"fixed {_day(e.fixed)}" if e.fixed else "**open**")

@@ -9,36 +9,29 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from ..data import dataset
-from .common import HTML, Text, badge, e, fact_text, table
+from .common import HTML, Text, badge, e, fact_text, table, word_group, word_list, wording
 
+PART = "part1"
 DISEASES = ("MDS", "DBA")
-DISEASE_LABELS = {"MDS": "Childhood MDS", "DBA": "DBA"}
 
 # the evidence map's columns (age group, disease) and rows (questions), in display order
 GROUPS: tuple[tuple[str, str], ...] = (("adults", "MDS"), ("children", "MDS"), ("children", "DBA"), ("children", "other"))
-GROUP_LABELS = {
-    ("adults", "MDS"): "Adults with MDS",
-    ("children", "MDS"): "Children with MDS",
-    ("children", "DBA"): "Children with DBA",
-    ("children", "other"): "Children, other diseases",
-}
-# short two-line axis labels, so the map stays readable on a 320 px phone
-GROUP_TICKS = {
-    ("adults", "MDS"): "Adults<br>MDS",
-    ("children", "MDS"): "Children<br>MDS",
-    ("children", "DBA"): "Children<br>DBA",
-    ("children", "other"): "Children<br>other",
-}
 QUESTIONS: tuple[str, ...] = ("thalidomide: benefit", "thalidomide: harms", "lenalidomide: benefit", "transplant: survival")
-QUESTION_LABELS = {
-    "thalidomide: benefit": "Thalidomide: benefit",
-    "thalidomide: harms": "Thalidomide: harms",
-    "lenalidomide: benefit": "Lenalidomide: benefit",
-    "transplant: survival": "Transplant: survival",
-}
+
+_w = partial(wording, PART)  # a text of this part's data/wording file
+
+
+def group_label(group: tuple[str, str], key: str = "groups") -> str:
+    """'Children with MDS' for ('children', 'MDS'); key='group_ticks' gives the short axis label."""
+    return word_group(PART, key)["|".join(group)]
+
+
+def question_label(question: str) -> str:
+    return word_group(PART, "questions")[question]
 
 
 # ---------------------------------------------------------------- comparison of the two diseases
@@ -84,7 +77,8 @@ def comparison_text(rows: list[dict] | None = None) -> str:
     """The comparison as plain sentences (the text alternative and the terminal view)."""
     rows = comparison_rows() if rows is None else rows
     return " ".join(
-        f"{r['label']}: MDS, {r['MDS']['text']} [{r['MDS']['status']}]; DBA, {r['DBA']['text']} [{r['DBA']['status']}]."
+        _w("comparison_sentence", label=r["label"], mds=r["MDS"]["text"], mds_status=r["MDS"]["status"],
+           dba=r["DBA"]["text"], dba_status=r["DBA"]["status"])
         for r in rows
     )
 
@@ -96,7 +90,7 @@ def disease_comparison() -> HTML:
     320 px phone without sideways scrolling.
     """
     rows = comparison_rows()
-    caption = "Childhood MDS and DBA compared, from data/diseases.csv: each cell with its source and status"
+    caption = _w("comparison_caption")
     body = []
     for r in rows:
         body.append(f'<tr class="tb-compare-attr"><th scope="colgroup" colspan="2" id="cmp-{e(r["attribute"])}">{e(r["label"])}</th></tr>')
@@ -107,14 +101,14 @@ def disease_comparison() -> HTML:
                 f'<tr data-disease="{d}" data-attribute="{e(r["attribute"])}">'
                 f'<th scope="row" headers="cmp-{e(r["attribute"])}">{e(d)}</th>'
                 f'<td><span class="tb-compare-text">{e(c["text"])}</span> {badge(c["status"])} '
-                f'<span class="tb-compare-source">source <code>{e(c["source"])}</code>{basis}</span></td></tr>'
+                f'<span class="tb-compare-source">{e(_w("source_word"))} <code>{e(c["source"])}</code>{basis}</span></td></tr>'
             )
     markup = (
         f'<div class="tb-table-wrap tb-compare" tabindex="0" role="region" aria-label="{e(caption)}">'
         f'<table class="tb-table tb-compare-table"><caption>{e(caption)}</caption>'
-        f'<thead><tr><th scope="col">Disease</th><th scope="col">What the sources say</th></tr></thead>'
+        f"<thead><tr>{''.join(f'<th scope={chr(34)}col{chr(34)}>{e(h)}</th>' for h in word_list(PART, 'comparison_header'))}</tr></thead>"
         f"<tbody>{''.join(body)}</tbody></table></div>"
-        f'<p class="tb-compare-summary">Text alternative: {e(comparison_text(rows))}</p>'
+        f'<p class="tb-compare-summary">{e(_w("text_alternative", text=comparison_text(rows)))}</p>'
     )
     return HTML(markup, comparison_text(rows))
 
@@ -154,14 +148,14 @@ class Cell:
 
     def text(self) -> str:
         if self.studies:
-            s = f"{self.studies} {'study' if self.studies == 1 else 'studies'}, {self.patients} patients"
+            s = _w("cell_counts", studies=self.studies, patients=self.patients,
+                   study_word=_w("study_one") if self.studies == 1 else _w("study_many"))
             if self.without_count:
-                s += f" (+{self.without_count} without a count)"
+                s += _w("cell_without_count", count=self.without_count)
             if self.kind == "mixed":
-                n = sum(1 for x in self.statuses if x != "verified")
-                s += f"; {n} not verified"
+                s += _w("cell_not_verified", count=sum(1 for x in self.statuses if x != "verified"))
             return s
-        return "none found (not found)" if self.searches else "not mapped"
+        return _w("cell_none_found") if self.searches else _w("cell_not_mapped")
 
 
 def evidence_cells(map_rows: Iterable[Any], study_rows: Iterable[Any]) -> dict[tuple[str, tuple[str, str]], Cell]:
@@ -203,10 +197,10 @@ def evidence_counts() -> dict[tuple[str, tuple[str, str]], Cell]:
 
 # ---------------------------------------------------------------- evidence map: display
 MARKERS = {
-    # kind -> (legend name, plotly symbol, colour index in OKABE_ITO)
-    "verified": ("All verified", "circle", 0),
-    "mixed": ("Some not verified", "circle-open", 1),
-    "none found": ("None found", "x-thin-open", 3),
+    # kind -> (plotly symbol, colour index in OKABE_ITO); the legend names are in data/wording/part1.yaml
+    "verified": ("circle", 0),
+    "mixed": ("circle-open", 1),
+    "none found": ("x-thin-open", 3),
 }
 
 
@@ -214,10 +208,10 @@ def evidence_alt(cells: Mapping | None = None) -> str:
     cells = evidence_counts() if cells is None else cells
     parts = []
     for q in QUESTIONS:
-        shown = [f"{GROUP_LABELS[g]}: {cells[(q, g)].text()}" for g in GROUPS if cells[(q, g)].kind != "not mapped"]
+        shown = [f"{group_label(g)}: {cells[(q, g)].text()}" for g in GROUPS if cells[(q, g)].kind != "not mapped"]
         if shown:
-            parts.append(f"{QUESTION_LABELS[q]}: " + "; ".join(shown) + ".")
-    return "Evidence map, counts derived from the data files. " + " ".join(parts) + " Every other cell: not mapped."
+            parts.append(f"{question_label(q)}: " + "; ".join(shown) + ".")
+    return _w("map_alt", parts=" ".join(parts))
 
 
 def evidence_map_figure():
@@ -229,14 +223,16 @@ def evidence_map_figure():
 
     cells = evidence_counts()
     fig = go.Figure()
-    for kind, (name, symbol, colour) in MARKERS.items():
+    names = word_group(PART, "markers")
+    for kind, (symbol, colour) in MARKERS.items():
+        name = names[kind]
         pts = [(q, g, c) for (q, g), c in cells.items() if c.kind == kind]
         if not pts:
             continue
         fig.add_trace(
             go.Scatter(
-                x=[GROUP_TICKS[g] for _, g, _ in pts],
-                y=[QUESTION_LABELS[q].replace(": ", ":<br>") for q, _, _ in pts],
+                x=[group_label(g, "group_ticks") for _, g, _ in pts],
+                y=[question_label(q).replace(": ", ":<br>") for q, _, _ in pts],
                 mode="markers+text",
                 name=name,
                 text=[f"{c.studies} / {c.patients}{'+' if c.without_count else ''}" if c.studies else "0" for _, _, c in pts],
@@ -244,26 +240,21 @@ def evidence_map_figure():
                 textfont={"size": 10},
                 marker={"symbol": symbol, "size": 16, "color": OKABE_ITO[colour], "line": {"width": 2.5, "color": OKABE_ITO[colour]}},
                 customdata=[[c.studies, c.patients, c.without_count, c.searches, kind, q, "|".join(g)] for q, g, c in pts],
-                hovertemplate="%{customdata[5]}, %{customdata[6]}: %{customdata[0]} studies, %{customdata[1]} patients<extra>%{fullData.name}</extra>",
+                hovertemplate=_w("map_hover"),
             )
         )
     fig.update_layout(
-        xaxis={"title": {"text": "Population"}, "categoryorder": "array", "categoryarray": [GROUP_TICKS[g] for g in GROUPS],
+        xaxis={"title": {"text": _w("map_x")}, "categoryorder": "array",
+               "categoryarray": [group_label(g, "group_ticks") for g in GROUPS],
                "tickangle": 0, "tickfont": {"size": 10}, "automargin": True, "range": [-0.6, len(GROUPS) - 0.4]},
         yaxis={"categoryorder": "array",  # no axis title: the labels say it, and a phone needs the room
-               "categoryarray": [QUESTION_LABELS[q].replace(": ", ":<br>") for q in reversed(QUESTIONS)], "automargin": True,
+               "categoryarray": [question_label(q).replace(": ", ":<br>") for q in reversed(QUESTIONS)], "automargin": True,
                "range": [-0.7, len(QUESTIONS) - 0.4]},
-        legend={"title": {"text": "Status"}, "orientation": "h", "y": -0.25},
+        legend={"title": {"text": _w("map_legend")}, "orientation": "h", "y": -0.25},
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
         height=460,
     )
-    caption = (
-        "Evidence map: studies and patients for each question and population, counted from data/evidence_map.csv "
-        "and data/studies.csv (status derived). Label: studies / patients (+: some studies give no count). Filled "
-        "circle: every study verified; hollow circle: some not verified; cross: searched, none found (not found). "
-        "An empty cell was not mapped."
-    )
-    return FigureOutput(fig, "evidence-map", caption, evidence_alt(cells))
+    return FigureOutput(fig, "evidence-map", _w("map_caption"), evidence_alt(cells))
 
 
 def evidence_map_table() -> HTML:
@@ -277,12 +268,12 @@ def evidence_map_table() -> HTML:
                 continue
             status = badge("not found") if c.kind == "none found" else " ".join(badge(s) for s in sorted(set(c.statuses)))
             rows.append(
-                f'<tr data-question="{e(q)}" data-group="{e("|".join(g))}"><td>{e(QUESTION_LABELS[q])}</td>'
-                f"<td>{e(GROUP_LABELS[g])}</td><td>{e(c.text())}</td><td>{e(', '.join(c.labels)) or '–'}</td>"
+                f'<tr data-question="{e(q)}" data-group="{e("|".join(g))}"><td>{e(question_label(q))}</td>'
+                f"<td>{e(group_label(g))}</td><td>{e(c.text())}</td><td>{e(', '.join(c.labels)) or '–'}</td>"
                 f"<td>{status}</td></tr>"
             )
-    caption = "The evidence map as a table (counts derived from data/evidence_map.csv and data/studies.csv)"
-    head = "".join(f'<th scope="col">{h}</th>' for h in ("Question", "Population", "Evidence", "Studies", "Status"))
+    caption = _w("map_table_caption")
+    head = "".join(f'<th scope="col">{e(h)}</th>' for h in word_list(PART, "map_table_header"))
     markup = (
         f'<div class="tb-table-wrap" tabindex="0" role="region" aria-label="{e(caption)}">'
         f'<table class="tb-table tb-evidence-map"><caption>{e(caption)}</caption><thead><tr>{head}</tr></thead>'
@@ -294,14 +285,13 @@ def evidence_map_table() -> HTML:
 def searches_table() -> HTML:
     """The searches behind each 'not found' of the map: what, where, how and when it was looked for."""
     rows = [
-        [e(QUESTION_LABELS[m.question]), e(GROUP_LABELS[(m.age_group, m.disease)]), e(m.searched), e(m.note) or "–", badge(m.status)]
+        [e(question_label(m.question)), e(group_label((m.age_group, m.disease))), e(m.searched), e(m.note) or "–",
+         badge(m.status)]
         for m in dataset().rows("evidence_map.csv")
         if m.kind == "search"
     ]
-    caption = "Searches behind each 'not found' (data/evidence_map.csv)"
-    headers = ["Question", "Population", "Where and when searched", "Note", "Status"]
-    markup = table(caption, headers, rows, "tb-searches")
-    return HTML(markup, f"{len(rows)} searches, none found")
+    markup = table(_w("searches_caption"), word_list(PART, "searches_header"), rows, "tb-searches")
+    return HTML(markup, _w("searches_plain", count=len(rows)))
 
 
 def _slug(s: str) -> str:

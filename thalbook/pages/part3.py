@@ -8,11 +8,16 @@ number comes from a data row with its source and status.
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import partial
 
 from ..core.counts import kaplan_meier, survival_at
 from ..core.numbers import fixed
 from ..data import dataset
-from .common import HTML, Text, badge, e, status_basis, table
+from .common import HTML, Text, badge, e, status_basis, table, word_group, word_list, wording
+
+PART = "part3"
+
+_w = partial(wording, PART)  # a text of this part's data/wording file
 
 
 # --------------------------------------------------------------------------- the percentage checker widget
@@ -20,24 +25,17 @@ def percent_checker():
     """Enter a group size and a printed percentage: which whole counts x/n round to it?"""
     from ..widgets import Calculator
 
+    inputs = word_group(PART, "percent_inputs")
     return Calculator({
         "id": "percent-counts",
-        "title": "Which whole counts give this percentage?",
+        "title": _w("percent_title"),
         "fn": "percent_counts",
         "inputs": [
-            {"name": "n", "label": "Group size (patients)", "unit": "patients", "min": 1, "max": 10000, "integer": True, "step": 1},
-            {"name": "percent", "label": "Percentage as printed", "unit": "%", "min": 0, "max": 100},
+            {"name": "n", "label": inputs["n"], "unit": "patients", "min": 1, "max": 10000, "integer": True, "step": 1},
+            {"name": "percent", "label": inputs["percent"], "unit": "%", "min": 0, "max": 100},
         ],
-        "outputs": [
-            {"name": "verdict", "label": "Answer"},
-            {"name": "counts", "label": "Whole counts that round to it"},
-            {"name": "nearest", "label": "Nearest whole counts"},
-        ],
-        "note": (
-            "The precision is read from the digits typed after the decimal point: a whole percentage "
-            "covers half a point either side, one decimal covers 0.05 either side (trailing zeros are "
-            "ignored; at most three decimals). Arithmetic for appraisal only."
-        ),
+        "outputs": [{"name": name, "label": label} for name, label in word_group(PART, "percent_outputs").items()],
+        "note": _w("percent_note"),
     })
 
 
@@ -53,13 +51,15 @@ def result_text(row) -> str:
     if n is not None and d is not None:
         return f"{n}/{d}" + (f" ({pct})" if pct else "")
     if n is not None:
-        return f"{n} ({'; '.join(p for p in (pct, 'denominator not reported') if p)})"
+        return f"{n} ({'; '.join(p for p in (pct, _w('denominator_not_reported')) if p)})"
     if d is not None:
         return f"{pct} of {d}"
-    return f"{pct} (no count printed)"
+    return f"{pct} ({_w('no_count_printed')})"
 
 
-DENOMINATOR_WORDS = {"itt": "intention to treat", "evaluable": "evaluable", "subgroup": "subgroup", "unknown": "denominator unknown"}
+def denominator_words() -> dict[str, str]:
+    """How each kind of denominator is named: 'itt' -> 'intention to treat'."""
+    return word_group(PART, "denominators")
 
 
 def _adult_mds_rows():
@@ -89,7 +89,7 @@ def evidence_rows() -> list[dict]:
             "population": first.population + ("" if group == "all" else f" ({group})"),
             "enrolled": first.enrolled,
             "evaluable": evaluable[0] if evaluable else None,
-            "responders": [result_text(r) + ("" if r.denominator_type == "unknown" else f" {DENOMINATOR_WORDS[r.denominator_type]}")
+            "responders": [result_text(r) + ("" if r.denominator_type == "unknown" else f" {denominator_words()[r.denominator_type]}")
                            for r in rs],
             "dose": first.dose,
             "definition": f"{outcome}: {first.response_definition}",
@@ -101,10 +101,6 @@ def evidence_rows() -> list[dict]:
     return out
 
 
-EVIDENCE_HEADER = ["Study", "Drug", "Population", "Enrolled", "Evaluable", "Responders (as printed)", "Dose",
-                   "Response definition", "Stops for toxicity", "Source", "Status", "Basis"]
-
-
 def evidence_table() -> HTML:
     """The evidence table of page 3.2 from data/studies.csv: adult MDS trials, counts as printed."""
     recs = evidence_rows()
@@ -112,19 +108,18 @@ def evidence_table() -> HTML:
     for r in recs:
         body.append([
             e(r["study"]), e(r["drug"]), e(r["population"]),
-            e(r["enrolled"]) if r["enrolled"] else "not reported",
-            e(r["evaluable"]) if r["evaluable"] else "not reported",
+            e(r["enrolled"]) if r["enrolled"] else e(_w("not_reported")),
+            e(r["evaluable"]) if r["evaluable"] else e(_w("not_reported")),
             "<br>".join(e(x) for x in r["responders"]),
             e(r["dose"]), e(r["definition"]),
-            "<br>".join(e(x) for x in r["stops"]) or "none reported in the book's sources",
+            "<br>".join(e(x) for x in r["stops"]) or e(_w("none_reported")),
             f"<code>{e(r['source'])}</code>",
             " ".join(badge(s) for s in r["statuses"]),
             e(", ".join(r["bases"])) or "–",
         ])
     plain = "\n".join(f"{r['study']}: {'; '.join(r['responders'])} [{', '.join(r['statuses'])}]" for r in recs)
     return HTML(
-        table("Trials of thalidomide (and lenalidomide, for contrast) in adults with MDS, as each source counts",
-               EVIDENCE_HEADER, body, "tb-evidence"),
+        table(_w("evidence_caption"), word_list(PART, "evidence_header"), body, "tb-evidence"),
         plain,
     )
 
@@ -139,13 +134,13 @@ def mds_comparison_table() -> HTML:
 
     def cell(r) -> str:
         if r is None:
-            return "not covered in the book's sources"
+            return e(_w("not_covered"))
         return f"{e(r.text)} <span class=\"tb-cell-meta\">({status_basis(r)}; <code>{e(r.source)}</code>)</span>"
 
     body = [[f"<strong>{e(f)}</strong>", cell(g.get("children")), cell(g.get("adults"))] for f, g in features.items()]
     plain = "\n".join(f"{f}: children: {g['children'].text if 'children' in g else '-'}; adults: {g['adults'].text if 'adults' in g else '-'}"
                       for f, g in features.items())
-    return HTML(table("Childhood MDS against adult MDS, feature by feature", ["Feature", "Children", "Adults"], body, "tb-compare"), plain)
+    return HTML(table(_w("compare_caption"), word_list(PART, "compare_header"), body, "tb-compare"), plain)
 
 
 # --------------------------------------------------------------------------- neuropathy in children (3.2)
@@ -167,9 +162,7 @@ def neuropathy_table() -> HTML:
         ])
         plain.append(f"{r.study_label}: {result_text(r)} ({r.status}); {c.population}")
     return HTML(
-        table("Peripheral neuropathy in children and young people on thalidomide for bowel disease (not MDS)",
-               ["Study", "Population", "Dose", "Duration", "Cumulative dose", "Neuropathy (status)", "Context status", "Source"],
-               body, "tb-neuropathy"),
+        table(_w("neuropathy_caption"), word_list(PART, "neuropathy_header"), body, "tb-neuropathy"),
         "\n".join(plain),
     )
 
@@ -234,12 +227,12 @@ def km_steps_table() -> HTML:
             break
         body.append([
             e(f"{st['time']:g}"), str(st["at_risk"]), str(st["events"]), str(st["censored"]),
-            f"{st['at_risk'] - st['events']}/{st['at_risk']}" if st["events"] else "1 (no death)",
+            f"{st['at_risk'] - st['events']}/{st['at_risk']}" if st["events"] else e(_w("km_no_death")),
             f"{st['survival'].numerator}/{st['survival'].denominator} = {_pct1(st['survival'])}%",
         ])
     return HTML(
-        table(f"Kaplan-Meier arithmetic for the worked example ({s['status']} data), up to {KM_HORIZON_MONTHS} months",
-               ["Month", "At risk", "Died", "Censored", "Factor (at risk − died) / at risk", "Survival so far"], body, "tb-km"),
+        table(_w("km_steps_caption", status=s["status"], months=KM_HORIZON_MONTHS), word_list(PART, "km_steps_header"),
+              body, "tb-km"),
         f"{len(body)} steps",
     )
 
@@ -260,28 +253,27 @@ def km_figure():
     cens_y = [round(100 * float(survival_at(s["steps"], t)), 1) for t in cens_x]
     est = round(100 * float(s["survival"]), 1)
     fig = go.Figure([
-        go.Scatter(x=xs, y=ys, mode="lines", line={"shape": "hv", "width": 2}, name="Kaplan-Meier estimate (%)"),
+        go.Scatter(x=xs, y=ys, mode="lines", line={"shape": "hv", "width": 2}, name=_w("km_trace")),
         go.Scatter(x=cens_x, y=cens_y, mode="markers", marker={"symbol": "line-ns-open", "size": 12, "line": {"width": 2}},
-                   name="Censored (alive when last seen)"),
+                   name=_w("km_censored")),
         go.Scatter(x=[KM_HORIZON_MONTHS], y=[est], mode="markers+text", marker={"symbol": "diamond", "size": 11},
-                   text=[f"{est}%"], textposition="top right", name=f"Estimate at {KM_HORIZON_MONTHS} months"),
+                   text=[f"{est}%"], textposition="top right", name=_w("km_estimate", months=KM_HORIZON_MONTHS)),
     ])
     fig.update_layout(
-        xaxis={"title": {"text": "Months since diagnosis (illustrative)"}, "rangemode": "tozero"},
-        yaxis={"title": {"text": "Estimated survival (%)"}, "range": [0, 105]},
+        xaxis={"title": {"text": _w("km_x")}, "rangemode": "tozero"},
+        yaxis={"title": {"text": _w("km_y")}, "range": [0, 105]},
         legend={"orientation": "h", "y": -0.3},
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
         height=360,
     )
-    caption = (f"Worked example ({status} data, not patients): {s['n']} children, Kaplan-Meier estimate with "
-               f"censoring marks; the diamond is the estimate at {KM_HORIZON_MONTHS} months.")
-    alt = (f"A step curve falling from 100% at month 0 to {est}% at {KM_HORIZON_MONTHS} months, one step per death "
-           f"({s['deaths']} deaths by then); {s['censored_early']} children are censored before {KM_HORIZON_MONTHS} months "
-           f"and {s['followed']} are followed beyond it without dying.")
+    caption = _w("km_caption", status=status, n=s["n"], months=KM_HORIZON_MONTHS)
+    alt = _w("km_alt", estimate=est, months=KM_HORIZON_MONTHS, deaths=s["deaths"], censored=s["censored_early"],
+             followed=s["followed"])
     return FigureOutput(fig, "km-worked-example", caption, alt)
 
 
 __all__ = [
+    "denominator_words",
     "evidence_rows",
     "evidence_table",
     "glue_km",

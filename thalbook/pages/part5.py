@@ -16,6 +16,7 @@ Pure functions first, page-level functions last. No clinical number is typed her
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from ..core.lookup import matches
@@ -28,20 +29,13 @@ from ..core.stats import (
     z_for_confidence,
 )
 from ..data import dataset
-from .common import HTML, Text, badge, count_text, e, status_basis, table
-from .part3 import DENOMINATOR_WORDS
+from .common import HTML, Text, badge, count_text, e, status_basis, table, word_group, word_list, wording
+from .part3 import denominator_words
 
+PART = "part5"
 REVIEW_KEY = "ma_thalidomide_mds_children"
-NEVER_CITED = "Listed but never cited"
-VERDICT_WORDS = {
-    "wrong": "wrong",
-    "impossible": "impossible",
-    "suspicious": "suspicious",
-    "unsupported": "unsupported",
-    "misattributed": "misattributed",
-    "omitted": "omitted",
-    "holds": "holds",
-}
+
+_w = partial(wording, PART)  # a text of this part's data/wording file
 
 
 # --------------------------------------------------------------------------- citations (pure)
@@ -84,17 +78,16 @@ def name_note(doc, claim, number: int) -> str:
     ref = reference(doc, number)
     named = claim.named_author
     if not named:
-        return f"The review names no author for this claim; the entry's first author is {ref.first_author}."
+        return _w("name_none", first=ref.first_author)
     if named.casefold() == ref.first_author.casefold():
-        return f"The review names **{named} et al.**, the first author of [{number}]: the names match."
-    text = (f"The review names **{named} et al.**, but the first author of [{number}] is "
-            f"**{ref.first_author}**: the names do not match.")
+        return _w("name_match", named=named, number=number)
+    text = _w("name_mismatch", named=named, number=number, first=ref.first_author)
     others = [n for n in name_matches(doc, named) if n != number]
     if others:
         listed = ", ".join(f"[{n}], {reference(doc, n).short}," for n in others)
         uncited = [n for n in others if n in never_cited(doc)]
-        text += f" The name {named} matches the first author of the listed {listed.rstrip(',')}"
-        text += ", which no sentence of the review cites." if uncited == others else "."
+        text += _w("name_elsewhere", named=named, listed=listed.rstrip(","))
+        text += _w("name_elsewhere_uncited") if uncited == others else "."
     return text
 
 
@@ -106,7 +99,7 @@ def count_lines(counts) -> list[str]:
     for c in counts:
         row = rows[(c.study_id, c.outcome, c.denominator_type, c.group)]
         group = "" if c.group == "all" else f", {c.group}"
-        how = "" if c.denominator_type == "unknown" else f" ({DENOMINATOR_WORDS[c.denominator_type]})"
+        how = "" if c.denominator_type == "unknown" else f" ({denominator_words()[c.denominator_type]})"
         out.append(f"{row.study_label}{group}, {c.outcome}{how}: "
                    f"{count_text(c.study_id, c.outcome, c.denominator_type, c.group)}")
     return out
@@ -117,15 +110,15 @@ def reports_body(doc, ref) -> str:
     parts = [ref.reports.strip()]
     lines = count_lines(ref.counts)
     if lines:
-        parts.append("Counts as the paper prints them:\n\n" + "\n".join(f"- {x}" for x in lines))
+        parts.append(_w("counts_lead") + "\n\n" + "\n".join(f"- {x}" for x in lines))
     if ref.see_also:
-        parts.append(f"Related real paper: `{ref.see_also}`.")
+        parts.append(_w("related_paper", paper=ref.see_also))
     return "\n\n".join(parts)
 
 
 def _claim_line(c) -> str:
-    cites = ", ".join(f"[{n}]" for n in c.cites) or "no reference"
-    return f"- **{c.topic}** (review {c.review_section}, cites {cites}): verdict *{c.verdict}*"
+    cites = ", ".join(f"[{n}]" for n in c.cites) or _w("no_reference")
+    return _w("claim_line", topic=c.topic, section=c.review_section, cites=cites, verdict=c.verdict)
 
 
 def cited_by_body(doc, number: int) -> str:
@@ -134,23 +127,30 @@ def cited_by_body(doc, number: int) -> str:
     claims = {c.id: c for c in doc.claims}
     ids = cited_by(doc)[number]
     if ids:
-        text = f"{len(ids)} claim{'s' if len(ids) > 1 else ''} of the review cite{'' if len(ids) > 1 else 's'} [{number}]:\n\n"
-        text += "\n".join(_claim_line(claims[i]) for i in ids)
+        lead = _w("cited_by_one", number=number) if len(ids) == 1 else _w("cited_by_many", count=len(ids), number=number)
+        text = lead + "\n\n" + "\n".join(_claim_line(claims[i]) for i in ids)
         names = sorted({claims[i].named_author for i in ids if claims[i].named_author})
         if names:
-            text += (f"\n\nThe text calls the authors {' and '.join(f'**{n} et al.**' for n in names)}; "
-                     f"the entry's first author is **{ref.first_author}**.")
+            text += "\n\n" + _w("authors_named", names=" and ".join(f"**{n} et al.**" for n in names),
+                                 first=ref.first_author)
     else:
-        text = (f"**{NEVER_CITED}.** No sentence of the review cites [{number}]: the entry stands only in "
-                "the reference list, so nothing in the text rests on it.")
+        text = _w("never_cited_body", number=number)
     uncited_namers = [c for c in doc.claims
                       if c.named_author and c.named_author.casefold() == ref.first_author.casefold() and number not in c.cites]
     if uncited_namers:
         cites = sorted({n for c in uncited_namers for n in c.cites})
-        text += (f"\n\nYet the text names **{ref.first_author} et al.** for {len(uncited_namers)} claim"
-                 f"{'s' if len(uncited_namers) > 1 else ''}, citing {', '.join(f'[{n}]' for n in cites)} "
-                 f"instead: the name matches this entry, not the one cited.")
+        claims_text = _claims(len(uncited_namers))
+        text += "\n\n" + _w("named_elsewhere", first=ref.first_author, claims=claims_text,
+                             cites=", ".join(f"[{n}]" for n in cites))
     return text
+
+
+def _claims(count: int) -> str:
+    return _w("one_claim") if count == 1 else _w("many_claims", count=count)
+
+
+def _found(ref) -> str:
+    return _w("tag_found") if ref.found else _w("tag_not_found")
 
 
 def _ref_title(ref) -> str:
@@ -170,68 +170,67 @@ def tracer_spec(mode: str = "claim", doc=None) -> dict:
     if mode == "claim":
         for c in doc.claims:
             match = {"claim": c.id}
-            cites = ", ".join(f"[{n}]" for n in c.cites) or "no reference"
+            cites = ", ".join(f"[{n}]" for n in c.cites) or _w("no_reference")
             rows.append({
                 "id": f"{c.id}-claim", "match": match,
-                "title": f"1. The claim: {c.topic}",
-                "body": (f"> {c.quote}\n\nReview section: {c.review_section}. Cites: {cites}. Study named: "
-                         f"{(c.named_author + ' et al.') if c.named_author else 'none.'}"),
+                "title": _w("claim_title", topic=c.topic),
+                "body": _w("claim_body", quote=c.quote, section=c.review_section, cites=cites,
+                           named=(c.named_author + " et al.") if c.named_author else _w("study_none")),
                 "tags": [f"review {c.review_section}"],
                 "source": REVIEW_KEY,
             })
             if not c.cites:
                 rows.append({
                     "id": f"{c.id}-noref", "match": match,
-                    "title": "2-3. The reference it cites: none",
-                    "body": ("The review cites no reference and names no study for this claim, so there is "
-                             "nothing to trace: a reader cannot check it from the review."),
-                    "tags": ["no reference"],
+                    "title": _w("noref_title"),
+                    "body": _w("noref_body"),
+                    "tags": [_w("no_reference")],
                     "source": REVIEW_KEY,
                 })
             for n in c.cites:
                 ref = reference(doc, n)
                 rows.append({
                     "id": f"{c.id}-ref{n}", "match": match,
-                    "title": f"2. The reference it cites: {_ref_title(ref)}",
-                    "body": f"As listed: {ref.as_listed}\n\n{name_note(doc, c, n)}",
-                    "tags": [f"listed as [{n}]", "found" if ref.found else "not found as cited"],
+                    "title": _w("ref_title", title=_ref_title(ref)),
+                    "body": _w("as_listed", text=ref.as_listed) + "\n\n" + name_note(doc, c, n),
+                    "tags": [f"listed as [{n}]", _found(ref)],
                     "source": ref.source, "status": ref.status,
                 })
                 rows.append({
                     "id": f"{c.id}-ref{n}-reports", "match": match,
-                    "title": f"3. What [{n}] actually reports: {ref.topic}",
+                    "title": _w("reports_title", number=n, topic=ref.topic),
                     "body": reports_body(doc, ref),
-                    "tags": ["found" if ref.found else "not found as cited"] + ([f"basis: {ref.basis}"] if ref.basis else []),
+                    "tags": [_found(ref)] + ([f"basis: {ref.basis}"] if ref.basis else []),
                     "source": ref.source, "status": ref.status,
                 })
             rows.append({
                 "id": f"{c.id}-verdict", "match": match,
-                "title": f"4. Verdict: {VERDICT_WORDS[c.verdict]}",
-                "body": c.verdict_text.strip() + (f"\n\nDiscussed in the flag `{c.appraisal}` on this page." if c.appraisal else ""),
+                "title": _w("verdict_title", verdict=word_group(PART, "verdicts")[c.verdict]),
+                "body": c.verdict_text.strip() + ("\n\n" + _w("verdict_flag", flag=c.appraisal) if c.appraisal else ""),
                 "tags": [f"verdict: {c.verdict}"] + ([f"basis: {c.basis}"] if c.basis else []),
                 "source": c.source, "status": c.status,
             })
         return {
             "id": "citation-tracer-claims",
-            "title": "Citation tracer, by claim: from the review's words to what its reference says",
-            "selectors": [{"name": "claim", "label": "Claim of the review",
+            "title": _w("tracer_claim_title"),
+            "selectors": [{"name": "claim", "label": _w("tracer_claim_label"),
                            "options": [{"value": c.id, "label": c.topic} for c in doc.claims]}],
             "rows": rows,
-            "empty": "Choose a claim.",
+            "empty": _w("tracer_claim_empty"),
         }
     if mode == "reference":
         for ref in doc.references:
             match = {"reference": str(ref.number)}
             rows.append({
                 "id": f"ref{ref.number}-entry", "match": match,
-                "title": f"{_ref_title(ref)}: the entry as listed",
-                "body": f"As listed: {ref.as_listed}\n\nFirst author as listed: {ref.first_author}.",
-                "tags": [f"listed as [{ref.number}]", "found" if ref.found else "not found as cited"],
+                "title": _w("entry_title", title=_ref_title(ref)),
+                "body": _w("as_listed", text=ref.as_listed) + "\n\n" + _w("entry_author", first=ref.first_author),
+                "tags": [f"listed as [{ref.number}]", _found(ref)],
                 "source": ref.source, "status": ref.status,
             })
             rows.append({
                 "id": f"ref{ref.number}-reports", "match": match,
-                "title": f"What [{ref.number}] really is: {ref.topic}",
+                "title": _w("really_title", number=ref.number, topic=ref.topic),
                 "body": reports_body(doc, ref),
                 "tags": [f"basis: {ref.basis}"] if ref.basis else [],
                 "source": ref.source, "status": ref.status,
@@ -239,18 +238,18 @@ def tracer_spec(mode: str = "claim", doc=None) -> dict:
             ids = cited_by(doc)[ref.number]
             rows.append({
                 "id": f"ref{ref.number}-cited", "match": match,
-                "title": f"Claims that cite [{ref.number}]: {len(ids) or 'none'}",
+                "title": _w("cited_title", number=ref.number, count=len(ids) or "none"),
                 "body": cited_by_body(doc, ref.number),
-                "tags": [NEVER_CITED.lower()] if not ids else [f"cited by {len(ids)}"],
+                "tags": [_w("never_cited").lower()] if not ids else [f"cited by {len(ids)}"],
                 "source": "thalbook_evidence_notes", "status": "derived",
             })
         return {
             "id": "citation-tracer-references",
-            "title": "Citation tracer, by reference: what each entry of the list is, and who cites it",
-            "selectors": [{"name": "reference", "label": "Entry of the reference list",
+            "title": _w("tracer_ref_title"),
+            "selectors": [{"name": "reference", "label": _w("tracer_ref_label"),
                            "options": [{"value": str(r.number), "label": _ref_title(r)} for r in doc.references]}],
             "rows": rows,
-            "empty": "Choose an entry.",
+            "empty": _w("tracer_ref_empty"),
         }
     raise ValueError(f"mode must be 'claim' or 'reference', got {mode!r}")
 
@@ -279,31 +278,21 @@ def sample_size_spec() -> dict:
     levels = [{"level": int(r.value) if float(r.value).is_integer() else r.value, "z": z_for_confidence(r.value / 100)}
               for r in planning_rows("confidence")]
     widths = ", ".join(js_num(r.value) for r in planning_rows("half-width"))
+    inputs, outputs = word_group(PART, "sample_inputs"), word_group(PART, "sample_outputs")
     return {
         "id": "sample-size",
-        "title": "How many children would a single-arm trial need?",
+        "title": _w("sample_title"),
         "fn": "sample_size",
         "inputs": [
-            {"name": "rate", "label": "Expected response rate", "unit": "%", "min": 1, "max": 99},
-            {"name": "half_width", "label": "Interval should reach at most, either side", "unit": "percentage points",
-             "min": 1, "max": 50},
-            {"name": "confidence", "label": "Confidence level", "unit": "%", "min": 50, "max": 99.9},
+            {"name": "rate", "label": inputs["rate"], "unit": "%", "min": 1, "max": 99},
+            {"name": "half_width", "label": inputs["half_width"], "unit": "percentage points", "min": 1, "max": 50},
+            {"name": "confidence", "label": inputs["confidence"], "unit": "%", "min": 50, "max": 99.9},
         ],
-        "outputs": [
-            {"name": "n", "label": "Smallest number of children (Wilson interval)"},
-            {"name": "interval", "label": "Wilson interval at that size, if the expected rate is observed"},
-            {"name": "normal", "label": "Textbook normal approximation z²p(1−p)/d², as a cross-check"},
-        ],
+        "outputs": [{"name": name, "label": label} for name, label in outputs.items()],
         "params": {"levels": levels},
         "start": {"rate": js_num(rate.value), "half_width": js_num(hw.value), "confidence": js_num(conf.value)},
-        "note": (
-            f"The starting values are teaching assumptions from `data/trial_planning.yaml` ({rate.status}): "
-            f"a {js_num(rate.value)}% rate, an interval of {js_num(hw.value)} points either side "
-            f"(the table uses {widths}) and {js_num(conf.value)}% confidence; confidence levels offered: "
-            f"{', '.join(js_num(lv['level']) for lv in levels)}. The answer is the smallest group whose Wilson "
-            "interval, if the trial sees exactly the expected rate, reaches no further than that either side. "
-            "It plans precision only: it is not a power calculation against a control group."
-        ),
+        "note": _w("sample_note", status=rate.status, rate=js_num(rate.value), half=js_num(hw.value), widths=widths,
+                   confidence=js_num(conf.value), levels=", ".join(js_num(lv["level"]) for lv in levels)),
     }
 
 
@@ -327,20 +316,18 @@ def table1_traced() -> HTML:
     body, plain = [], []
     for c in doc.claims:
         refs = [reference(doc, n) for n in c.cites]
-        cited = "<br>".join(f"[{r.number}] {e(r.short)}" for r in refs) or "no reference"
-        really = "<br>".join(f"{e(r.topic)} {badge(r.status)}" for r in refs) or "nothing to check"
+        cited = "<br>".join(f"[{r.number}] {e(r.short)}" for r in refs) or e(_w("no_reference"))
+        really = "<br>".join(f"{e(r.topic)} {badge(r.status)}" for r in refs) or e(_w("nothing_to_check"))
         body.append([
             f"{e(c.quote)} <span class=\"tb-cell-meta\">(review {e(c.review_section)})</span>",
-            e(f"{c.named_author} et al.") if c.named_author else "none",
+            e(f"{c.named_author} et al.") if c.named_author else e(_w("study_none").rstrip(".")),
             cited,
             really,
             f"<strong>{e(c.verdict)}</strong> {status_basis(c)}",
         ])
         plain.append(f"{c.topic}: cites {', '.join(f'[{n}]' for n in c.cites) or 'nothing'}; verdict {c.verdict} ({c.status})")
     return HTML(
-        table("The review's Table 1 and section 5.1, claim by claim, beside what each cited entry really is",
-               ["The review says", "Study named", "Cites", "What the entry really is (status)", "Verdict (status)"],
-               body, "tb-table1"),
+        table(_w("table1_caption"), word_list(PART, "table1_header"), body, "tb-table1"),
         "\n".join(plain),
     )
 
@@ -356,14 +343,13 @@ def reference_list_table() -> HTML:
             f"[{r.number}]",
             e(r.as_listed),
             e(r.topic),
-            "found" if r.found else "not found as cited",
-            f"{n_cited} claim{'s' if n_cited != 1 else ''}" if n_cited else e(NEVER_CITED.lower()),
+            e(_found(r)),
+            e(_claims(n_cited)) if n_cited else e(_w("never_cited").lower()),
             status_basis(r),
             f"<code>{e(r.source)}</code>",
         ])
     return HTML(
-        table("The review's reference list, entry by entry",
-               ["No.", "As listed", "What it is", "Found?", "Cited by", "Status", "Key"], body, "tb-reflist"),
+        table(_w("reflist_caption"), word_list(PART, "reflist_header"), body, "tb-reflist"),
         f"{len(body)} references; never cited: {', '.join(f'[{n}]' for n in never_cited(doc))}",
     )
 
@@ -394,12 +380,10 @@ def open_issues_table() -> HTML:
         e(r.review_says),
         f"{e(r.known)} <span class=\"tb-cell-meta\">({status_basis(r)}; "
         f"<code>{e(r.source)}</code>)</span>",
-        f"{e(r.measure)} <span class=\"tb-cell-meta\">({badge(r.measure_status)}: teaching proposal)</span>",
+        f"{e(r.measure)} <span class=\"tb-cell-meta\">({badge(r.measure_status)}: {e(_w('teaching_proposal'))})</span>",
     ] for r in rows]
     return HTML(
-        table("Open issues of section 5.2: what the review says, what is known, what a paediatric trial would measure",
-               ["Issue", "The review says", "What is known (status, source)", "A trial would measure (status)"],
-               body, "tb-open-issues"),
+        table(_w("open_caption"), word_list(PART, "open_header"), body, "tb-open-issues"),
         "\n".join(f"{r.title}: {r.status}" for r in rows),
     )
 
@@ -408,11 +392,10 @@ def planning_table() -> HTML:
     """The teaching assumptions of the trial-size calculator, each with its status."""
     rows = planning_rows()
     unit = {"%": "%", "percentage points": " percentage points"}
-    body = [[e(r.kind), e(r.label), e(js_num(r.value) + unit[r.unit]), "yes" if r.default else "",
+    body = [[e(r.kind), e(r.label), e(js_num(r.value) + unit[r.unit]), e(_w("yes")) if r.default else "",
              e(r.note) or "–", badge(r.status)] for r in rows]
     return HTML(
-        table("Teaching assumptions of the trial-size calculator (data/trial_planning.yaml)",
-               ["Kind", "Assumption", "Value", "Start value", "Why", "Status"], body, "tb-planning"),
+        table(_w("planning_caption"), word_list(PART, "planning_header"), body, "tb-planning"),
         "\n".join(f"{r.id}: {r.value} {r.unit} ({r.status})" for r in rows),
     )
 
@@ -436,13 +419,11 @@ def sample_size_rows() -> list[dict]:
 def sample_size_table() -> HTML:
     rows = sample_size_rows()
     r0 = rows[0]
-    body = [[e(f"±{js_num(r['half_width'])} points"), e(r["n"]), e(f"{fixed(r['low'] * 100, 1)}% to {fixed(r['high'] * 100, 1)}%"),
+    body = [[e(_w("half_width_cell", half=js_num(r["half_width"]))), e(r["n"]), e(f"{fixed(r['low'] * 100, 1)}% to {fixed(r['high'] * 100, 1)}%"),
              e(r["normal"]), badge(r["status"])] for r in rows]
     return HTML(
-        table(f"Children needed to pin a {js_num(r0['rate'])}% response rate (illustrative) at "
-               f"{js_num(r0['confidence'])}% confidence",
-               ["Interval either side", "Children needed (Wilson)", "Wilson interval at that size",
-                "Normal approximation", "Status"], body, "tb-sample-size"),
+        table(_w("sample_caption", rate=js_num(r0["rate"]), confidence=js_num(r0["confidence"])),
+              word_list(PART, "sample_header"), body, "tb-sample-size"),
         "; ".join(f"±{r['half_width']}: {r['n']}" for r in rows),
     )
 
@@ -456,6 +437,8 @@ def glue_planning() -> None:
     z = z_for_confidence(conf.value / 100)
     values = {
         "plan-rate": f"{js_num(rate.value)}% ({rate.status})",
+        "plan-halfwidth": f"{js_num(planning_default('half-width').value)} percentage points "
+                          f"({planning_default('half-width').status})",
         "plan-confidence": f"{js_num(conf.value)}% ({conf.status})",
         "plan-z": f"{fixed(z, 2)} at {js_num(conf.value)}% confidence (derived)",
     }
@@ -467,7 +450,7 @@ def glue_planning() -> None:
     review = next(r for r in dataset().rows("studies.csv") if r.study_id == "review32" and r.outcome == "clinical response")
     half = wilson_half_width(rate.value / 100, review.denominator, z)
     values["plan-review-n"] = f"{review.denominator} children ({review.status})"
-    values["plan-review-halfwidth"] = f"{fixed(half * 100, 1)} percentage points either side (derived)"
+    values["plan-review-halfwidth"] = _w("review_halfwidth", half=fixed(half * 100, 1))
     for k, v in values.items():
         glue(k, Text(v), display=False)
 
@@ -485,19 +468,17 @@ def other_uses_table() -> HTML:
     rows = dataset().rows("other_uses.yaml")
     body = []
     for r in rows:
-        where = e(r.jurisdiction) + (f", since {r.since}" if r.since else "") if r.jurisdiction else "–"
+        where = e(r.jurisdiction) + (e(_w("since", year=r.since)) if r.since else "") if r.jurisdiction else "–"
         counts = "".join(f"<br><span class=\"tb-cell-meta\">{e(x)}</span>" for x in count_lines(r.counts))
         body.append([
             f"<strong>{e(r.condition)}</strong><br><span class=\"tb-cell-meta\">{e(r.drug)}</span>",
             f"<strong>{e(r.standing)}</strong><br><span class=\"tb-cell-meta\">{where}</span>",
             e(r.evidence) + counts,
-            "yes" if r.in_review else "no",
+            e(_w("yes")) if r.in_review else e(_w("no")),
             f"{status_basis(r)}<br><code>{e(r.source)}</code>",
         ])
     return HTML(
-        table("Thalidomide and its analogues beyond childhood MDS: standing, where it applies, and status",
-               ["Use (drug)", "Standing (where, since)", "What the sources say", "In the review's section 5?",
-                "Status, source"], body, "tb-other-uses"),
+        table(_w("other_caption"), word_list(PART, "other_header"), body, "tb-other-uses"),
         "\n".join(f"{r.drug}, {r.condition}: {r.standing} ({r.status})" for r in rows),
     )
 

@@ -17,27 +17,22 @@ Pure functions first, page-level functions (``mechanism_explorer``, ``cereblon_d
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from functools import partial
 from typing import Any
 
 from ..core.lookup import matches as explorer_matches  # noqa: F401  (tb.explorer_matches)
 from ..data import dataset
-from .common import HTML, e
+from .common import HTML, e, word_group, word_list, wording
 
+PART = "part2"
 ANY = "any"
-FACETS: tuple[tuple[str, str, str], ...] = (
-    # (selector name, label, "any" label)
-    ("mechanism", "Mechanism", "Any mechanism"),
-    ("target", "Target", "Any target"),
-    ("effect", "Clinical effect", "Any effect"),
-)
-CLAIM_WORDS = {
-    "holds": "holds",
-    "holds in part": "holds in part",
-    "not shown": "not shown by the evidence",
-    "not in the review": "the review does not mention it",
-}
-DRUG_NAMES = {"thalidomide": "Thalidomide", "lenalidomide": "Lenalidomide", "pomalidomide": "Pomalidomide"}
-KIND_WORDS = {"therapeutic": "Benefit", "toxic": "Harm"}
+FACETS = ("mechanism", "target", "effect")  # the explorer's selectors, each with an "Any ..." choice
+
+_w = partial(wording, PART)  # a text of this part's data/wording file
+
+
+def _words(key: str) -> dict[str, str]:
+    return word_group(PART, key)
 
 
 def _get(row: Any, key: str) -> Any:
@@ -54,8 +49,7 @@ def facet_options(rows: Iterable[Any], facet: str) -> list[dict]:
 
     For ``mechanism`` the value is the slug and the label the row's ``mechanism_name``.
     """
-    any_label = next(a for name, _label, a in FACETS if name == facet)
-    out = [{"value": ANY, "label": any_label}]
+    out = [{"value": ANY, "label": _words("facets_any")[facet]}]
     seen: set[str] = set()
     for r in rows:
         value = str(_get(r, facet))
@@ -71,19 +65,19 @@ def card_body(row: Any) -> str:
     """The chain of one row as Markdown: drug, target, change, consequence, evidence and the verdict."""
     kind = _get(row, "effect_kind")
     lines = [
-        f"- **Drug:** {_get(row, 'drug')} (the drug this was shown for)",
-        f"- **Target:** {_get(row, 'target')}",
-        f"- **Downstream change:** {_get(row, 'downstream')}",
-        f"- **Clinical consequence:** {_get(row, 'effect')} ({'therapeutic' if kind == 'therapeutic' else 'toxic'})",
-        f"- **Evidence level:** {_get(row, 'system')}",
-        f"- **The review's claim (§{_get(row, 'review_section')}):** {CLAIM_WORDS[_get(row, 'review_claim')]}",
+        _w("card_drug", drug=_get(row, "drug")),
+        _w("card_target", target=_get(row, "target")),
+        _w("card_downstream", downstream=_get(row, "downstream")),
+        _w("card_effect", effect=_get(row, "effect"), kind=_words("kinds_plain")["therapeutic" if kind == "therapeutic" else "toxic"]),
+        _w("card_system", system=_get(row, "system")),
+        _w("card_claim", section=_get(row, "review_section"), claim=_words("claims")[_get(row, "review_claim")]),
     ]
     return "\n".join(lines) + "\n\n" + str(_get(row, "evidence")).strip()
 
 
 def card_title(row: Any) -> str:
     """'Thalidomide → TNF-α → less inflammation'."""
-    return f"{DRUG_NAMES[_get(row, 'drug')]} → {_get(row, 'target')} → {_get(row, 'effect')}"
+    return f"{_words('drugs')[_get(row, 'drug')]} → {_get(row, 'target')} → {_get(row, 'effect')}"
 
 
 def explorer_spec(rows: Iterable[Any] | None = None) -> dict:
@@ -97,14 +91,14 @@ def explorer_spec(rows: Iterable[Any] | None = None) -> dict:
     for r in rows:
         cards.append({
             "id": _get(r, "id"),
-            "match": {facet: [str(_get(r, facet)), ANY] for facet, _l, _a in FACETS},
+            "match": {facet: [str(_get(r, facet)), ANY] for facet in FACETS},
             "title": card_title(r),
             "body": card_body(r),
             "tags": [
                 _get(r, "mechanism_name"),
                 _get(r, "system"),
                 _get(r, "drug"),
-                "benefit" if _get(r, "effect_kind") == "therapeutic" else "harm",
+                _words("tags")["therapeutic" if _get(r, "effect_kind") == "therapeutic" else "toxic"],
             ]
             + ([f"basis: {_get(r, 'basis')}"] if _get(r, "basis") else []),
             "source": _get(r, "source"),
@@ -112,12 +106,12 @@ def explorer_spec(rows: Iterable[Any] | None = None) -> dict:
         })
     return {
         "id": "mechanism-explorer",
-        "title": "Mechanism explorer: from drug to clinical effect",
+        "title": _w("explorer_title"),
         "selectors": [
-            {"name": facet, "label": label, "options": facet_options(rows, facet)} for facet, label, _a in FACETS
+            {"name": facet, "label": _words("facets")[facet], "options": facet_options(rows, facet)} for facet in FACETS
         ],
         "rows": cards,
-        "empty": "No chain in the book's data fits all three choices. Set one of them to *Any*.",
+        "empty": _w("explorer_empty"),
     }
 
 
@@ -165,20 +159,22 @@ def cereblon_model(rows: Iterable[Any] | None = None) -> dict:
             if _get(r, field) not in eff[key]:
                 eff[key].append(_get(r, field))
     neos = [{**s, "effects": list(s["effects"].values())} for s in subs.values()]
-    order = [d for d in DRUG_NAMES if d in drugs]  # thalidomide first, then its analogues
+    order = [d for d in _words("drugs") if d in drugs]  # thalidomide first, then its analogues (the file's order)
     return {"drugs": order, "neosubstrates": neos}
 
 
 def model_sentences(model: Mapping[str, Any]) -> list[str]:
     """The diagram in words, one sentence per neosubstrate (the text alternative)."""
     drugs = ", ".join(model["drugs"])
-    out = [f"{drugs} bind cereblon, the substrate receptor of the CRL4 E3 ubiquitin ligase (CRL4-CRBN)."]
+    out = [_w("model_lead", drugs=drugs)]
+    kinds = _words("kinds")
     for s in model["neosubstrates"]:
         effects = "; ".join(
-            f"{KIND_WORDS[x['kind']].lower()}: {x['effect']} (shown in {', '.join(x['systems'])}; {', '.join(x['statuses'])})"
+            _w("model_effect", kind=kinds[x["kind"]].lower(), effect=x["effect"], systems=", ".join(x["systems"]),
+               statuses=", ".join(x["statuses"]))
             for x in s["effects"]
         )
-        out.append(f"CRL4-CRBN then destroys {s['name']} (shown for {', '.join(s['drugs'])}), leading to {effects}.")
+        out.append(_w("model_neo", name=s["name"], drugs=", ".join(s["drugs"]), effects=effects))
     return out
 
 
@@ -208,7 +204,7 @@ def _arrow(x1: float, y1: float, x2: float, y2: float, dashed: bool = False) -> 
     )
 
 
-def cereblon_svg(model: Mapping[str, Any], title: str = "The cereblon model", desc: str = "") -> str:
+def cereblon_svg(model: Mapping[str, Any], title: str | None = None, desc: str = "") -> str:
     """An SVG (no script, no colour needed) of drug -> CRL4-CRBN -> neosubstrates -> effects.
 
     Benefits are drawn with solid lines and the word "Benefit"; harms with dashed lines and the word
@@ -216,12 +212,14 @@ def cereblon_svg(model: Mapping[str, Any], title: str = "The cereblon model", de
     """
     parts: list[str] = []
     y = 8.0
-    drug_box, h = _box(60, y, _W - 120, wrap(", ".join(DRUG_NAMES[d] for d in model["drugs"]), 40), "tb-crbn-drug")
+    title = _w("svg_title") if title is None else title
+    kinds = _words("kinds")
+    drug_box, h = _box(60, y, _W - 120, wrap(", ".join(_words("drugs")[d] for d in model["drugs"]), 40), "tb-crbn-drug")
     parts.append(drug_box)
     y += h
     parts.append(_arrow(_W / 2, y, _W / 2, y + 26))
     y += 30
-    hub, h = _box(40, y, _W - 80, ["bind cereblon: CRL4-CRBN", "(E3 ubiquitin ligase)"], "tb-crbn-hub")
+    hub, h = _box(40, y, _W - 80, word_list(PART, "svg_hub"), "tb-crbn-hub")
     parts.append(hub)
     hub_mid = y + h / 2
     y = y + h + 26
@@ -235,7 +233,7 @@ def cereblon_svg(model: Mapping[str, Any], title: str = "The cereblon model", de
         ey = y
         for x in s["effects"]:
             toxic = x["kind"] == "toxic"
-            lines = wrap(f"{KIND_WORDS[x['kind']]}: {x['effect']}", _CHARS + 2) + wrap(
+            lines = wrap(f"{kinds[x['kind']]}: {x['effect']}", _CHARS + 2) + wrap(
                 f"[{', '.join(x['systems'])}; {', '.join(x['statuses'])}]", _CHARS + 4
             )
             box, eh = _box(right_x, ey, right_w, lines, "tb-crbn-effect", dashed=toxic)
@@ -258,9 +256,9 @@ def cereblon_svg(model: Mapping[str, Any], title: str = "The cereblon model", de
     parts.append(
         f'<g class="tb-crbn-legend" font-size="12" fill="currentColor">'
         f'<line x1="8" y1="{y:g}" x2="48" y2="{y:g}" stroke="currentColor" stroke-width="1.5"/>'
-        f'<text x="56" y="{y + 4:g}">Benefit (therapeutic)</text>'
+        f'<text x="56" y="{y + 4:g}">{e(_w("svg_benefit"))}</text>'
         f'<line x1="208" y1="{y:g}" x2="248" y2="{y:g}" stroke="currentColor" stroke-width="1.5" stroke-dasharray="6 4"/>'
-        f'<text x="256" y="{y + 4:g}">Harm (toxic)</text></g>'
+        f'<text x="256" y="{y + 4:g}">{e(_w("svg_harm"))}</text></g>'
     )
     height = y + 14
     return (
@@ -288,15 +286,6 @@ def mechanism_stepper(presenter: bool = False):
     return stepper("mechanism-summary", presenter=presenter)
 
 
-CEREBLON_CAPTION = (
-    "The cereblon model, drawn from data/mechanisms.yaml: the drug binds cereblon in the CRL4 E3 ubiquitin "
-    "ligase, which then destroys neosubstrate proteins. Solid lines and the word Benefit mark therapeutic "
-    "effects; dashed lines and the word Harm mark toxic ones. Each effect names the system it was shown in "
-    "and its status. Not shown because no neosubstrate explains them yet: neuropathy, the effect on blood "
-    "vessels and any benefit in MDS."
-)
-
-
 def cereblon_diagram() -> HTML:
     """Figure: the cereblon diagram as inline SVG, with a caption and a text alternative (no script)."""
     model = cereblon_model()
@@ -306,7 +295,7 @@ def cereblon_diagram() -> HTML:
     markup = (
         '<figure class="tb-crbn-figure" id="fig-cereblon-model">'
         f'<div class="tb-crbn-wrap" style="max-width:34rem">{svg}</div>'
-        f"<figcaption>{e(CEREBLON_CAPTION)}</figcaption>"
+        f"<figcaption>{e(_w('cereblon_caption'))}</figcaption>"
         '<details class="tb-figure-alt tb-crbn-alt"><summary>Text alternative</summary>'
         f'<ul class="tb-crbn-text">{items}</ul></details></figure>'
     )

@@ -1,19 +1,23 @@
-"""Part 4 (pages 4.1 and 4.2): safety rules as pure functions, and the widgets and figures built from them.
+"""Part 4 (pages 4.1 and 4.2): the safety tables, the dose-adjustment explorer, the capsule arithmetic
+and the illustrative treatment course, built from ``data/``.
 
 *Teaching only, not for clinical use.* Every number comes from a row in ``data/``: the CTCAE cut-offs and
 plausible ranges (``ctcae.yaml``), the teaching dose-adjustment table (``dose_rules.yaml``), the monitoring
 schedule (``monitoring.yaml``), the illustrative dose levels and course (``dose_levels.yaml``,
-``course.yaml``) and the numbers behind the capsule arithmetic (``dose_arithmetic.yaml``).
+``course.yaml``) and the numbers behind the capsule arithmetic (``dose_arithmetic.yaml``); every word the
+widgets and tables show comes from ``data/wording/part4.yaml``. The decisions are pure functions in
+``thalbook.core`` (``decision``, ``lookup``, ``calculator``), mirrored by ``static/lookup.js`` and
+``static/calculator.js``.
 
-Pure functions (grading, unit conversion, the baseline rule, action lookup, dose arithmetic, capsule
-schedules) take plain values; those that need a table take it as an argument with the book's data as
-the default. The JavaScript twins are ``lookupCompute`` in ``static/lookup.js`` and
-``CALCULATORS.capsules`` in ``static/calculator.js`` (tests/test_safety.py runs both on a grid).
+Two safety rules hold everywhere: a label row (origin L) shows whenever its grade or threshold is met, so
+the teaching baseline rule (origin A) can only add or soften teaching rows; and the rule applied is the
+one asking for the strongest action (stop > interrupt > reduce > re-evaluate > continue).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import partial
 from typing import Any
 
 from ..core import decision
@@ -21,22 +25,17 @@ from ..core.dosing import ctcae_grade
 from ..core.lookup import baseline_verdict, read_value
 from ..core.numbers import fixed, js_num, thousands
 from ..data import dataset
-from .common import HTML, Text, badge, e, table
+from .common import HTML, Text, badge, e, table, word_group, word_list, wording
 
-NOTICE = "Teaching material, not a prescribing guide."
-SEVERITY_WORDS = {
-    0: "continue",
-    1: "continue, with closer monitoring or supportive care",
-    2: "reduce the dose",
-    3: "interrupt",
-    4: "stop permanently",
-}
+PART = "part4"
 BASELINE_KEY = "baseline"
-BASELINE_TEXTS = {
-    "none": "No baseline value: the count is judged on its grade alone.",
-    "worse": "Worse than the baseline grade by at least one: the rules below apply (baseline rule, origin A).",
-    "not-worse": "At or better than baseline: no change for this count (baseline rule, origin A).",
-}
+
+_w = partial(wording, PART)  # a text of this part's data/wording file
+
+
+def notice() -> str:
+    """The teaching notice every dose page and widget carries."""
+    return _w("notice")
 
 
 # --------------------------------------------------------------------------- small helpers
@@ -48,10 +47,10 @@ def _rows(name: str) -> list:
 def lab_variant(test_id: str) -> dict:
     """The numeric block of one blood count (units with plausible ranges, floors, illustrative LLN)."""
     t = dataset().by_id("ctcae.yaml", test_id)
-    cats = [f"Grade 0 (at or above the illustrative lower limit of normal, {thousands(t.lln)} {t.base_unit})"]
-    cats += [f"Grade {g}" for g in range(1, len(t.grade_floors) + 2)]
+    cats = [_w("grade_zero", lln=thousands(t.lln), unit=t.base_unit)]
+    cats += [_w("grade_n", grade=g) for g in range(1, len(t.grade_floors) + 2)]
     return {
-        "label": f"{t.label} value",
+        "label": _w("lab_value_label", test=t.label),
         "units": [u.model_dump() for u in t.units],
         "floors": list(t.grade_floors),
         "lln": t.lln,
@@ -97,13 +96,20 @@ def toxicities(rules: Iterable[Any] | None = None) -> list[tuple[str, str, str |
 
 
 def grades_text(rule: Any) -> str:
+    """'grade 2', 'grades 3-4', 'any grade', or the label's laboratory threshold."""
     if rule.any_grade:
-        return "any grade"
-    g = "grade " + str(rule.grade_min) if rule.grade_min == rule.grade_max else f"grades {rule.grade_min}-{rule.grade_max}"
+        return _w("any_grade")
     if rule.lab_below is not None:
         t = dataset().by_id("ctcae.yaml", rule.lab_test)
-        return f"{t.label} below {thousands(rule.lab_below)} {t.base_unit} (without a value: {g})"
-    return g
+        return _w("lab_threshold", test=t.label, value=thousands(rule.lab_below), unit=t.base_unit)
+    if rule.grade_min == rule.grade_max:
+        return _w("one_grade", grade=rule.grade_min)
+    return _w("grade_range", low=rule.grade_min, high=rule.grade_max)
+
+
+def action_words(rule: Any) -> str:
+    """What a row asks for, in words: 'stop', 'interrupt (withhold)', ... or 'no rule'."""
+    return _w("no_rule") if rule.no_rule else word_group(PART, "actions")[str(rule.severity)]
 
 
 def _origin_names() -> dict[str, str]:
@@ -111,28 +117,33 @@ def _origin_names() -> dict[str, str]:
 
 
 def dose_explorer_spec() -> dict:
-    """Lookup-explorer spec: toxicity and grade, or a blood count with its unit and an optional baseline."""
+    """Lookup-explorer spec: toxicity and grade, or a blood count with its unit and an optional baseline.
+
+    Label rows match whatever the baseline (the schema refuses an L row with a baseline rule); rows for
+    "any grade" match without a grade, and the grade selector is hidden for those toxicities.
+    """
     rules = _rows("dose_rules.yaml")
     names = _origin_names()
     tox = toxicities(rules)
     rows = []
     for r in rules:
-        match: dict[str, Any] = {"toxicity": r.toxicity, "grade": [str(g) for g in range(r.grade_min, r.grade_max + 1)]}
+        match: dict[str, Any] = {"toxicity": r.toxicity}
+        if not r.any_grade:
+            match["grade"] = [str(g) for g in range(r.grade_min, r.grade_max + 1)]
         if r.baseline == "worse-or-unknown":
             match[BASELINE_KEY] = ["none", "worse"]
         elif r.baseline == "not-worse":
             match[BASELINE_KEY] = ["not-worse"]
-        verdict = "no rule" if r.no_rule else SEVERITY_WORDS[r.severity]
-        body = [f"**Action:** {r.action}", f"**Monitor next:** {r.monitor}"]
+        body = [_w("card_action", action=r.action), _w("card_monitor", monitor=r.monitor)]
         if r.reason:
-            body.append(f"**Why no rule:** {r.reason}")
-        tags = [f"{o} ({names.get(o, o)})" for o in r.origin] or ["no origin: no rule"]
+            body.append(_w("card_reason", reason=r.reason))
+        tags = [_w("tag_origin", tag=o, name=names.get(o, o)) for o in r.origin] or [_w("tag_no_origin")]
         if r.baseline != "always":
-            tags.append("baseline rule (A)")
+            tags.append(_w("tag_baseline"))
         row = {
             "id": r.id,
             "match": match,
-            "title": f"{r.toxicity_label}, {grades_text(r)}: {verdict}",
+            "title": _w("card_title", toxicity=r.toxicity_label, grades=grades_text(r), action=action_words(r)),
             "body": "\n\n".join(body),
             "tags": tags,
             "source": r.source,
@@ -143,24 +154,29 @@ def dose_explorer_spec() -> dict:
         if r.lab_below is not None:
             row["value_below"] = r.lab_below
         rows.append(row)
+    any_grade = sorted({r.toxicity for r in rules if r.any_grade})
     return {
         "id": "dose-adjustment",
-        "title": f"Dose-adjustment explorer ({NOTICE.lower().rstrip('.')})",
+        "title": _w("explorer_title", suffix=_w("notice_suffix")),
         "selectors": [
-            {"name": "toxicity", "label": "Toxicity", "options": [{"value": t, "label": label} for t, label, _ in tox]},
-            {"name": "grade", "label": "CTCAE grade (a value typed below overrides it)",
-             "options": [{"value": str(g), "label": f"Grade {g}"} for g in range(1, 5)]},
+            {"name": "toxicity", "label": _w("toxicity_label"),
+             "options": [{"value": t, "label": label} for t, label, _ in tox]},
+            {"name": "grade", "label": _w("grade_label"), "hide_when": {"toxicity": any_grade}, "default": "1",
+             "options": [{"value": str(g), "label": _w("grade_n", grade=g)} for g in range(0, 5)]},
         ],
         "numeric": {
             "by": "toxicity",
             "key": "grade",
             "only_listed": True,
-            "baseline": {"key": BASELINE_KEY, "min_worse": 1, "label": "Baseline value, before the first dose (optional, same unit)",
-                         "texts": BASELINE_TEXTS},
+            "sets_selector": "grade",
+            "baseline": {"key": BASELINE_KEY, "min_worse": 1, "label": _w("baseline_label"),
+                         "texts": word_group(PART, "baseline_verdicts")},
             "variants": {t: lab_variant(test) for t, _, test in tox if test},
         },
+        "highlight": {"label": _w("applied_label"), "summary": _w("applied_summary", title="{title}",
+                                                                   ranking=_w("action_ranking"))},
         "rows": rows,
-        "empty": "No rule applies: the count is at or above the lower limit of normal (grade 0). " + NOTICE,
+        "empty": _w("explorer_empty"),
     }
 
 
@@ -186,42 +202,35 @@ def capsule_spec() -> dict:
     weight, mgkg, weeks = by_id["weight-range"], by_id["mgkg-range"], by_id["weeks-range"]
     bands = sorted(_arith("hazard-band"), key=lambda b: b.low)
     cohort = next(r for r in ds.rows("studies.csv") if r.source == bands[0].source)
-    ranges = "; ".join(f"{r.label}: {js_num(r.low)}-{js_num(r.high)} {r.unit} (`{r.source}`, {r.status})" for r in _arith("mgkg-range"))
+    published = _arith("mgkg-range")
+    ranges = "; ".join(_w("capsule_range", label=r.label, low=js_num(r.low), high=js_num(r.high), unit=r.unit,
+                          source=r.source, status=r.status) for r in published)
     age = ds.by_id("facts.yaml", "label-min-age")
-    note = (
-        f"**{NOTICE}** No paediatric MDS dose exists in any source the book found, and the US label says "
-        f"safety is not established under {js_num(age.value)} {age.unit} (`{age.source}`, {age.status}). "
-        f"The mg/kg box is empty on purpose. The only paediatric ranges in the book's sources are from other "
-        f"diseases: {ranges}. Capsules ({js_num(cap.low)} {cap.unit}, `{cap.source}`, {cap.status}) are not opened, so a "
-        f"schedule uses whole capsules. An average over alternate days is arithmetic, not an equivalent regimen: "
-        f"the drug is cleared within hours. The hazard bands use the cohort's mean daily dose "
-        f"(`{bands[0].source}`, {bands[0].status}); the book places {js_num(bands[-1].low)} mg/day itself in the top band."
-    )
+    note = _w("capsule_note", age=f"{js_num(age.value)} {age.unit}", age_source=age.source, age_status=age.status,
+              ranges=ranges, capsule=f"{js_num(cap.low)} {cap.unit}", capsule_source=cap.source,
+              capsule_status=cap.status, band_source=bands[0].source, band_status=bands[0].status,
+              top=js_num(bands[-1].low))
+    inputs = word_group(PART, "capsule_inputs")
+    outputs = word_group(PART, "capsule_outputs")
     return {
         "id": "capsules",
-        "title": f"Capsule arithmetic for teaching ({NOTICE.lower().rstrip('.')})",
+        "title": _w("capsule_title", suffix=_w("notice_suffix")),
         "fn": "capsules",
         "inputs": [
-            {"name": "weight", "label": "Weight", "unit": weight.unit, "min": weight.low, "max": weight.high},
-            {"name": "mgkg", "label": "Dose per kilogram (no default: there is no paediatric MDS dose)", "unit": mgkg.unit,
-             "min": mgkg.low, "max": mgkg.high},
-            {"name": "weeks", "label": "Weeks of treatment", "unit": weeks.unit, "min": weeks.low, "max": weeks.high,
+            {"name": "weight", "label": inputs["weight"], "unit": weight.unit, "min": weight.low, "max": weight.high},
+            {"name": "mgkg", "label": inputs["mgkg"], "unit": mgkg.unit, "min": mgkg.low, "max": mgkg.high},
+            {"name": "weeks", "label": inputs["weeks"], "unit": weeks.unit, "min": weeks.low, "max": weeks.high,
              "integer": True},
         ],
-        "outputs": [
-            {"name": "daily", "label": "Daily dose (arithmetic)"},
-            {"name": "daily_schedules", "label": f"Whole {js_num(cap.low)} mg capsules every day"},
-            {"name": "alternate_schedules", "label": "Alternate-day schedules (average: arithmetic, not an equivalent regimen)"},
-            {"name": "hazard", "label": "Daily-dose band, relative hazard of neuropathy"},
-            {"name": "cumulative", "label": "Cumulative dose"},
-            {"name": "cumulative_flag", "label": "Cumulative-dose thresholds in paediatric series"},
-        ],
+        "outputs": [{"name": name, "label": label.format(capsule=js_num(cap.low))} for name, label in outputs.items()],
         "params": {
             "capsule_mg": cap.low,
+            "ranges": [{"low": r.low, "high": r.high, "label": r.label, "status": r.status} for r in published],
             "bands": [{"low": b.low, "high": b.high, "value": b.value, "label": b.label} for b in bands],
             "reference": bands[0].label.split(" (")[0],
-            "band_note": f"{cohort.population}, {cohort.enrolled} enrolled, not MDS; a group comparison, not this child's risk",
-            "thresholds": [{"low": t.low, "label": t.label, "status": t.status} for t in sorted(_arith("cumulative-threshold"), key=lambda t: t.low)],
+            "band_note": _w("band_note", population=cohort.population, enrolled=cohort.enrolled),
+            "thresholds": [{"low": t.low, "label": t.label, "status": t.status}
+                           for t in sorted(_arith("cumulative-threshold"), key=lambda t: t.low)],
         },
         "note": note,
     }
@@ -243,9 +252,13 @@ def checks_in_week(week: int, checks: Iterable[Any] | None = None) -> list:
 
 def simulate_course(course: Sequence[Any] | None = None, levels: Sequence[Any] | None = None,
                     rules: Sequence[Any] | None = None) -> list[dict]:
-    """Step through the illustrative course: grades against baseline, the most severe matching rule, and
-    the dose that results (teaching assumption, origin A): severity 0-1 keep the level, 2 one level lower,
-    3 interrupt (0 mg) and resume one level lower at the next check without a trigger, 4 stop.
+    """Step through the illustrative course: grades against baseline, the rule asking for the strongest
+    action, and the dose that results (teaching assumption, origin A): ranks 0-1 keep the level (1 is
+    re-evaluate: the label leaves withholding to judgement), 2 one level lower, 3 interrupt (0 mg) and
+    resume one level lower at the next check without a trigger, 4 stop.
+
+    At week 0 the baseline grades are recorded and no rule is applied (no label rule against starting
+    below a count was found). From week 1 every matching row counts, label rows whatever the baseline.
     Cumulative dose at a check = the doses of the earlier weeks (mg/day x 7 x weeks between checks)."""
     course = sorted(_rows("course.yaml") if course is None else course, key=lambda r: r.week)
     levels = sorted(_rows("dose_levels.yaml") if levels is None else levels, key=lambda lv: -lv.level)
@@ -260,21 +273,23 @@ def simulate_course(course: Sequence[Any] | None = None, levels: Sequence[Any] |
         labs, triggered = [], []
         for tox, test, field in counts:
             value = getattr(row, field)
-            g = ctcae_grade(value, dataset().by_id("ctcae.yaml", test).grade_floors, dataset().by_id("ctcae.yaml", test).lln)
+            t = dataset().by_id("ctcae.yaml", test)
+            g = ctcae_grade(value, t.grade_floors, t.lln)
             if test not in base_grades and row.week == 0:
                 base_grades[test] = g
             verdict = "baseline" if row.week == 0 else baseline_verdict(g, base_grades.get(test))
-            labs.append({"test": test, "toxicity": tox, "value": value, "grade": g, "baseline_grade": base_grades.get(test), "verdict": verdict})
-            if verdict == "worse":
-                triggered += matching_rules(tox, g, value, "worse", rules)
-        if row.neuropathy_grade >= 1:
+            labs.append({"test": test, "toxicity": tox, "value": value, "grade": g,
+                         "baseline_grade": base_grades.get(test), "verdict": verdict})
+            if verdict != "baseline" and g >= 1:
+                triggered += matching_rules(tox, g, value, verdict, rules)
+        if row.neuropathy_grade >= 1 and row.week > 0:
             triggered += matching_rules("peripheral-neuropathy", row.neuropathy_grade, None, "none", rules)
         top = decision.most_severe(triggered)
         sev = top.severity if top else 0
         if row.week == 0:
-            action = "Baseline recorded; start at the first dose level."
+            action = _w("course_start")
         elif stopped:
-            action = "Stopped at an earlier check."
+            action = _w("course_stopped_before")
         elif sev == 4:
             stopped, action = True, top.action
         elif sev == 3:
@@ -282,18 +297,19 @@ def simulate_course(course: Sequence[Any] | None = None, levels: Sequence[Any] |
         elif sev == 2 or (interrupted and sev <= 1):
             if idx + 1 < len(levels):
                 idx += 1
-                action = (top.action + " " if sev == 2 else "") + ("Resume one dose level lower." if interrupted else "One dose level lower.")
+                step_down = _w("course_resume_lower") if interrupted else _w("course_lower")
+                action = (top.action + " " if sev == 2 else "") + step_down
             else:
-                stopped, action = True, "No lower dose level: stop."
+                stopped, action = True, _w("course_no_lower")
             interrupted = False
         else:
-            action = top.action if top else "No trigger: continue at the same dose."
+            action = top.action if top else _w("course_no_trigger")
         dose = 0.0 if (stopped or interrupted) else levels[idx].mg_per_day
         step = {
             "id": row.id, "week": row.week, "label": row.label, "labs": labs, "neuropathy_grade": row.neuropathy_grade,
             "checks": checks_in_week(row.week), "rules": triggered, "top": top, "severity": sev if row.week else None,
             "action": action, "level": None if dose == 0 else levels[idx], "dose_mg": dose,
-            "state": "stopped" if stopped else "interrupted" if interrupted else "on treatment",
+            "state": "stopped" if stopped else "interrupted" if interrupted else "on",
             "cumulative_g": cum_mg / 1000, "status": row.status, "source": row.source,
         }
         out.append(step)
@@ -301,31 +317,38 @@ def simulate_course(course: Sequence[Any] | None = None, levels: Sequence[Any] |
     return out
 
 
-def _stage_body(s: dict) -> str:
+def _origins(rule: Any, names: dict[str, str]) -> str:
+    return ", ".join(_w("tag_origin", tag=o, name=names.get(o, o)) for o in rule.origin)
+
+
+def _stage_body(s: dict, first: bool = False) -> str:
     names = _origin_names()
-    lines = [f"*{NOTICE} Illustrative values: an invented child with MDS.*", "", "**Scheduled checks:**", ""]
-    lines += [f"- {c.label} [{', '.join(c.origin)}]" for c in s["checks"]] or ["- none scheduled"]
-    lines += ["", "**Laboratory values (illustrative) and grade against baseline:**", ""]
+    judged_words = word_group(PART, "course_judged")
+    lines = [_w("course_lead"), "", _w("course_checks"), ""]
+    lines += [f"- {c.label} [{', '.join(c.origin)}]" for c in s["checks"]] or [f"- {_w('course_no_checks')}"]
+    lines += ["", _w("course_labs"), ""]
     for lab in s["labs"]:
         t = dataset().by_id("ctcae.yaml", lab["test"])
-        if lab["verdict"] == "baseline":
-            judged = "baseline grade recorded (in MDS the low count is the disease)"
-        elif lab["verdict"] == "worse":
-            judged = f"baseline grade {lab['baseline_grade']}: worse, the rules apply"
-        else:
-            judged = f"baseline grade {lab['baseline_grade']}: at or better than baseline, no change for this count"
-        lines.append(f"- {t.label}: {thousands(lab['value'])} {t.base_unit}, grade {lab['grade']}; {judged}")
-    lines.append(f"- Peripheral sensory neuropathy: grade {s['neuropathy_grade']}")
-    lines += ["", f"**Action:** {s['action']}"]
+        judged = judged_words[lab["verdict"]].format(baseline=lab["baseline_grade"])
+        lines.append("- " + _w("course_lab_line", test=t.label, value=thousands(lab["value"]), unit=t.base_unit,
+                                grade=lab["grade"], judged=judged))
+    lines.append("- " + _w("course_neuropathy", grade=s["neuropathy_grade"]))
+    lines += ["", _w("course_action", action=s["action"])]
     if s["top"] is not None:
-        others = [r for r in s["rules"] if r is not s["top"]]
-        lines += ["", f"Most severe matching rule: {s['top'].toxicity_label}, {grades_text(s['top'])}; origin "
-                  f"{', '.join(f'{o} ({names.get(o, o)})' for o in s['top'].origin)}; `{s['top'].source}`, {s['top'].status}."]
-        lines += [f"- Also matching: {r.action} [{', '.join(r.origin)}; {r.status}]" for r in others]
+        top = s["top"]
+        lines += ["", _w("course_applied", toxicity=top.toxicity_label, grades=grades_text(top),
+                         origins=_origins(top, names), source=top.source, status=top.status)]
+        lines += ["- " + _w("course_also", action=r.action, origins=", ".join(r.origin), status=r.status)
+                  for r in s["rules"] if r is not top]
     level = s["level"]
-    dose = f"{js_num(s['dose_mg'])} mg/day ({level.label}, illustrative level)" if level else f"0 mg/day ({s['state']})"
-    lines += ["", f"**Dose for the coming weeks:** {dose}", "",
-              f"**Cumulative dose before this check:** {fixed(s['cumulative_g'], 3)} g"]
+    if level and first:
+        dose = _w("course_dose_first", mg=js_num(s["dose_mg"]), level=level.label)
+    elif level:
+        dose = _w("course_dose", mg=js_num(s["dose_mg"]), level=level.label)
+    else:
+        dose = _w("course_dose_held", state=word_group(PART, "course_states")[s["state"]])
+    amount = f"{fixed(s['cumulative_g'] * 1000, 0)} mg" if s["cumulative_g"] < 1 else f"{fixed(s['cumulative_g'], 2)} g"
+    lines += ["", dose, "", _w("course_cumulative", amount=amount)]
     return "\n".join(lines)
 
 
@@ -333,9 +356,9 @@ def course_stepper():
     """The treatment-course simulator of page 4.2: a Stepper, one stage per scheduled check."""
     from ..widgets import Stepper
 
-    stages = [{"id": s["id"], "title": f"Week {s['week']}: {s['label']}", "body": _stage_body(s)} for s in simulate_course()]
-    return Stepper({"id": "treatment-course", "title": f"An illustrative treatment course, week by week ({NOTICE.lower().rstrip('.')})",
-                    "stages": stages})
+    stages = [{"id": s["id"], "title": _w("course_stage_title", week=s["week"], label=s["label"]),
+               "body": _stage_body(s, first=i == 0)} for i, s in enumerate(simulate_course())]
+    return Stepper({"id": "treatment-course", "title": _w("course_title", suffix=_w("notice_suffix")), "stages": stages})
 
 
 def cumulative_dose_figure():
@@ -346,13 +369,10 @@ def cumulative_dose_figure():
 
     steps = simulate_course()
     fig = go.Figure(go.Scatter(x=[s["week"] for s in steps], y=[round(s["cumulative_g"], 3) for s in steps],
-                               mode="lines+markers", name="Cumulative dose (illustrative course)"))
-    fig.update_layout(xaxis_title="Week of treatment", yaxis_title="Cumulative dose (g)", height=320,
+                               mode="lines+markers", name=_w("cumulative_trace")))
+    fig.update_layout(xaxis_title=_w("cumulative_x"), yaxis_title=_w("cumulative_y"), height=320,
                       margin={"l": 60, "r": 20, "t": 20, "b": 50}, showlegend=False)
-    return FigureOutput(fig, "course-cumulative-dose",
-                        caption=f"Cumulative dose of the illustrative course at each check. {NOTICE}",
-                        alt="Line chart: cumulative dose in grams rises while the child takes the drug, stays flat "
-                            "while it is interrupted and after it is stopped.")
+    return FigureOutput(fig, "course-cumulative-dose", caption=_w("cumulative_caption"), alt=_w("cumulative_alt"))
 
 
 # --------------------------------------------------------------------------- monitoring (page 4.1)
@@ -373,42 +393,40 @@ def monitoring_figure():
             ys += [lbl] * len(range(c.start_week, c.end_week + 1, c.every_weeks)) + [None]
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines+markers", name=when,
                                  marker={"color": OKABE_ITO[i % len(OKABE_ITO)], "size": 9, "symbol": "diamond"}))
-    fig.update_layout(xaxis_title="Week of treatment (after stopping: drawn after an illustrative 26-week course)",
-                      yaxis_title="Check [origin]", height=560, margin={"l": 10, "r": 10, "t": 20, "b": 60},
+    fig.update_layout(xaxis_title=_w("monitoring_x"), yaxis_title=_w("monitoring_y"), height=560,
+                      margin={"l": 10, "r": 10, "t": 20, "b": 60},
                       legend={"orientation": "h", "y": -0.2}, yaxis={"automargin": True}, xaxis={"dtick": 4})
-    return FigureOutput(fig, "monitoring-timeline",
-                        caption="The teaching monitoring schedule: each marker is a scheduled check; origin tags in brackets "
-                                "(L label, P protocol practice, A teaching assumption).",
-                        alt="Timeline of checks by week: baseline checks at week 0, weekly checks in weeks 1 to 4, "
-                            "monthly checks from week 8, nerve studies every 12 weeks, and the rules after stopping.")
+    return FigureOutput(fig, "monitoring-timeline", caption=_w("monitoring_caption"), alt=_w("monitoring_alt"))
+
+
+def _origin_cell(origin: list[str]) -> str:
+    return f'<span class="tb-origin">{e(", ".join(origin) or "none")}</span>'
 
 
 def monitoring_table():
     """The monitoring schedule as a table: when, check, origin, source, status."""
-    rows = [[e(c.when), e(c.label), f'<span class="tb-origin">{e(", ".join(c.origin))}</span>', f"<code>{e(c.source)}</code>",
-             badge(c.status)] for c in _rows("monitoring.yaml")]
-    return HTML(table("Teaching monitoring schedule, with the origin of each check", ["When", "Check", "Origin", "Source", "Status"], rows),
-                f"{len(rows)} checks")
+    rows = [[e(c.when), e(c.label), _origin_cell(c.origin), f"<code>{e(c.source)}</code>", badge(c.status)]
+            for c in _rows("monitoring.yaml")]
+    return HTML(table(_w("monitoring_table"), word_list(PART, "monitoring_header"), rows), f"{len(rows)} checks")
 
 
 def dose_rules_table():
-    """Every row of the teaching decision table with its grade range, action, severity and origin tags."""
-    rows = [[e(r.toxicity_label), e(grades_text(r)), e(r.action), e("no rule" if r.no_rule else f"{r.severity} ({SEVERITY_WORDS[r.severity]})"),
-             f'<span class="tb-origin">{e(", ".join(r.origin) or "none")}</span>', f"<code>{e(r.source)}</code>", badge(r.status)]
+    """Every row of the teaching decision table with its grade range, action, action rank and origin tags."""
+    rows = [[e(r.toxicity_label), e(grades_text(r)), e(r.action),
+             e(action_words(r) if r.no_rule else _w("rules_severity", severity=r.severity, action=action_words(r))),
+             _origin_cell(r.origin), f"<code>{e(r.source)}</code>", badge(r.status)]
             for r in _rows("dose_rules.yaml")]
-    return HTML(table(f"The teaching dose-adjustment table ({NOTICE.lower().rstrip('.')})",
-                       ["Toxicity", "Grade", "Action", "Severity", "Origin", "Source", "Status"], rows), f"{len(rows)} rules")
+    return HTML(table(_w("rules_table", suffix=_w("notice_suffix")), word_list(PART, "rules_header"), rows),
+                f"{len(rows)} rules")
 
 
 def neuropathy_dose_table():
     """Daily-dose bands with their relative hazard and the cumulative-dose thresholds (dose_arithmetic.yaml)."""
     rows = [[e(b.label), e(js_num(b.value)), f"<code>{e(b.source)}</code>", badge(b.status)]
             for b in sorted(_arith("hazard-band"), key=lambda b: b.low)]
-    rows += [[e(f"cumulative dose past {t.label}"), "not a hazard ratio", f"<code>{e(t.source)}</code>", badge(t.status)]
-             for t in sorted(_arith("cumulative-threshold"), key=lambda t: t.low)]
-    return HTML(table("Neuropathy and dose in children treated for inflammatory bowel disease (not MDS): relative hazard by "
-                       "mean daily dose, against the reference band, and cumulative-dose thresholds",
-                       ["Daily-dose band or threshold", "Relative hazard", "Source", "Status"], rows), f"{len(rows)} rows")
+    rows += [[e(_w("neuropathy_past", label=t.label)), e(_w("neuropathy_not_hazard")), f"<code>{e(t.source)}</code>",
+              badge(t.status)] for t in sorted(_arith("cumulative-threshold"), key=lambda t: t.low)]
+    return HTML(table(_w("neuropathy_table"), word_list(PART, "neuropathy_header"), rows), f"{len(rows)} rows")
 
 
 def glue_safety() -> None:
@@ -431,8 +449,8 @@ def glue_safety() -> None:
 
 
 __all__ = [
-    "NOTICE", "action_severity", "capsule_calculator", "capsule_spec", "checks_in_week", "course_stepper",
+    "action_severity", "action_words", "capsule_calculator", "capsule_spec", "checks_in_week", "course_stepper",
     "cumulative_dose_figure", "dose_explorer", "dose_explorer_spec", "dose_rules_table", "glue_safety", "grade_lab",
-    "lab_variant", "matching_rules", "monitoring_figure", "monitoring_table", "neuropathy_dose_table",
-    "simulate_course", "toxicities",
+    "grades_text", "lab_variant", "matching_rules", "monitoring_figure", "monitoring_table", "neuropathy_dose_table",
+    "notice", "simulate_course", "toxicities",
 ]

@@ -319,7 +319,8 @@ class Lookup(ThalbookWidget):
         super().__init__(spec, **state)
         if not self.selection:
             self.selection = {
-                s["name"]: str(s["options"][0]["value"]) for s in self.spec["selectors"] if s.get("options")
+                s["name"]: str(s.get("default", s["options"][0]["value"]))
+                for s in self.spec["selectors"] if s.get("options")
             }
         if not self.unit:
             num = self._numeric(self.selection)
@@ -375,8 +376,10 @@ class Lookup(ThalbookWidget):
                 f"{escape(o['label'])}</option>"
                 for o in s.get("options", [])
             )
+            # hide_when {selector: [values]}: this selector means nothing for those choices (lookup.js hides it)
+            hidden = any(str(self.selection.get(k)) in [str(x) for x in v] for k, v in (s.get("hide_when") or {}).items())
             parts.append(
-                f'<p class="tb-field"><label for="{sid}">{escape(s["label"])}</label> '
+                f'<p class="tb-field tb-selector"{" hidden" if hidden else ""}><label for="{sid}">{escape(s["label"])}</label> '
                 f'<select id="{sid}" class="tb-select" data-name="{escape(s["name"])}">{opts}</select></p>'
             )
         num = self._numeric(self.selection)
@@ -407,18 +410,21 @@ class Lookup(ThalbookWidget):
                 )
         parts.append("</div>")
         cards = []
+        highlight = (spec.get("highlight") or {}).get("label", "Most severe")
         for r in spec["rows"]:
             tags = "".join(f'<li class="tb-tag">{escape(x)}</li>' for x in r["tags"])
             sev = r.get("severity")
             cards.append(
                 f'<li class="tb-card" data-row="{escape(r["id"])}"'
                 f"{f' data-severity={chr(34)}{escape(sev)}{chr(34)}' if sev is not None else ''}>"
-                f'<p class="tb-most-severe-label" hidden><strong>Most severe</strong></p>'
+                f'<p class="tb-most-severe-label" hidden><strong>{escape(highlight)}</strong></p>'
                 f'<h4 class="tb-card-title">{escape(r.get("title", ""))}</h4>'
                 f'<div class="tb-body">{r["body_html"]}</div>'
                 f"{f'<ul class={chr(34)}tb-tags{chr(34)} aria-label={chr(34)}Tags{chr(34)}>{tags}</ul>' if tags else ''}"
                 f"{_meta(r.get('source'), r.get('status'))}</li>"
             )
+        if spec.get("highlight"):  # which card is applied, said in words (lookup.js fills it in)
+            parts.append('<p class="tb-applied" hidden></p>')
         parts.append(f'<ul class="tb-cards">{"".join(cards)}</ul>')
         parts.append(f'<div class="tb-empty" hidden>{spec["empty_html"]}</div>')
         parts.append(_live(wid))

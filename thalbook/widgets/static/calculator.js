@@ -142,7 +142,7 @@ CALCULATORS.percent_counts = function percentCountsCalc(values) {
   return { outputs: { verdict, counts, nearest } };
 };
 
-// ---- capsule arithmetic (page 4.2); Python twin: thalbook.pages.safety.capsules_calc (numbers from spec.params)
+// ---- capsule arithmetic (page 4.2); Python twin: thalbook.core.calculator.capsules_calc (numbers from spec.params)
 function tbNum(v) {
   return String(Number(v));
 }
@@ -170,6 +170,34 @@ export function hazardBand(d, bands) {
   return null;
 }
 
+function scheduleWords(cap, a, b) {
+  if (a === null) return `${b} × ${tbNum(cap)} mg every day`;
+  if (a === 0) return `${tbNum(cap)} mg every other day`;
+  return `${tbNum(a * cap)} mg and ${tbNum(b * cap)} mg on alternate days`;
+}
+
+function mgText(avg) {
+  return Number.isInteger(avg) ? tbNum(avg) : avg.toFixed(1);
+}
+
+/** A cumulative dose: "350 mg" under a gram, else "2.3 g" (never "0.0 g"). */
+function amountText(totalG) {
+  return totalG < 1 ? `${(totalG * 1000).toFixed(0)} mg` : `${totalG.toFixed(1)} g`;
+}
+
+/** The whole-capsule schedule nearest the daily dose (a tie goes to the lower): [words, average mg/day]. */
+export function givenSchedule(d, cap) {
+  const options = dailyCapsuleSchedules(d, cap).map(([k, mg]) => [scheduleWords(cap, null, k), mg])
+    .concat(alternateCapsuleSchedules(d, cap).map(([a, b, avg]) => [scheduleWords(cap, a, b), avg]));
+  let best = options[0];
+  for (const o of options.slice(1)) {
+    const gap = Math.abs(o[1] - d);
+    const bestGap = Math.abs(best[1] - d);
+    if (gap < bestGap || (gap === bestGap && o[1] < best[1])) best = o;
+  }
+  return best;
+}
+
 CALCULATORS.capsules = function capsulesCalc(values, spec) {
   const p = (spec && spec.params) || {};
   const w = values.weight;
@@ -179,28 +207,41 @@ CALCULATORS.capsules = function capsulesCalc(values, spec) {
   if (mgkg <= 0) return { errors: { mgkg: "Enter a dose above 0 mg/kg/day." } };
   const cap = p.capsule_mg;
   const d = mgkg * w;
-  const daily = dailyCapsuleSchedules(d, cap).map(([k, mg]) => `${k} × ${tbNum(cap)} mg every day: ${tbNum(mg)} mg/day`).join("; ");
-  const alt = alternateCapsuleSchedules(d, cap).map(([a, b, avg]) => {
-    const first = a === 0 ? `${tbNum(cap)} mg every other day` : `${tbNum(a * cap)} mg and ${tbNum(b * cap)} mg on alternate days`;
-    return `${first}: average ${Number.isInteger(avg) ? tbNum(avg) : avg.toFixed(1)} mg/day`;
-  }).join("; ");
-  const band = hazardBand(d, p.bands);
+  const daily = dailyCapsuleSchedules(d, cap).map(([k, mg]) => `${scheduleWords(cap, null, k)}: ${tbNum(mg)} mg/day`).join("; ");
+  const alt = alternateCapsuleSchedules(d, cap).map(([a, b, avg]) => `${scheduleWords(cap, a, b)}: average ${mgText(avg)} mg/day`).join("; ");
+  const ranges = p.ranges || [];
+  const inside = ranges.filter((r) => r.low <= mgkg && mgkg <= r.high);
+  let fit;
+  if (inside.length) fit = inside.map((r) => `within the range reported in ${r.label} (${r.status})`).join("; ");
+  else if (ranges.length && mgkg < Math.min(...ranges.map((r) => r.low))) fit = "below every published paediatric range in the book's sources (none is from MDS)";
+  else if (ranges.length) fit = "above every published paediatric range in the book's sources (none is from MDS)";
+  else fit = "no published paediatric range to compare with";
+  const [words, given] = givenSchedule(d, cap);
+  const ratio = given / d;
+  const smallest = Math.min(...alternateCapsuleSchedules(cap / 2, cap).map(([, , avg]) => avg));
+  const over = smallest > d
+    ? `Even the smallest whole-capsule schedule (${scheduleWords(cap, 0, 1)}, ${mgText(smallest)} mg/day on average) is ${(smallest / d).toFixed(1)} times the calculated dose: whole ${tbNum(cap)} mg capsules cannot give it.`
+    : `${ratio.toFixed(2)} times the calculated dose.`;
+  const band = hazardBand(given, p.bands);
   let hazard;
   if (!band) hazard = "No band.";
   else if (band.value === 1) hazard = `${band.label}: relative hazard 1 (${p.band_note})`;
   else hazard = `${band.label}: relative hazard ${tbNum(band.value)} against ${p.reference} (${p.band_note})`;
-  const total = (d * 7 * weeks) / 1000;
+  const total = (given * 7 * weeks) / 1000;
   const ths = p.thresholds || [];
   const passed = ths.filter((t) => total > t.low);
   const flag = passed.length
     ? passed.map((t) => `Past ${t.label} (${t.status}).`).join(" ")
     : `Not past ${ths[0].label} (${ths[0].status}).`;
+  const span = `${tbNum(weeks)} week${weeks === 1 ? "" : "s"}`;
   return { outputs: {
-    daily: `${d.toFixed(1)} mg/day (arithmetic, not a dose for a child with MDS)`,
+    daily: `${d.toFixed(1)} mg/day calculated (arithmetic, not a dose for a child with MDS)`,
+    range: `${tbNum(mgkg)} mg/kg/day: ${fit}`,
     daily_schedules: daily,
     alternate_schedules: alt,
-    hazard,
-    cumulative: `${total.toFixed(1)} g over ${tbNum(weeks)} weeks at this daily dose`,
+    given: `${words}: ${mgText(given)} mg/day on average. ${over}`,
+    hazard: `For ${mgText(given)} mg/day (the nearest whole-capsule schedule): ${hazard}`,
+    cumulative: `${amountText(total)} over ${span} of the nearest whole-capsule schedule`,
     cumulative_flag: flag,
   } };
 };

@@ -41,6 +41,11 @@ export function lookupNumeric(spec, selection) {
   return { key: "grade", ...num };
 }
 
+/** A value in one unit expressed in another, to 6 significant digits: 1.2 ×10⁹/L -> "1200" /mm³. */
+export function convertUnit(v, from, to) {
+  return String(Number(((v * from.to_base) / to.to_base).toPrecision(6)));
+}
+
 /** Typed text in a unit -> {base, grade} or {error} (null: nothing typed). */
 function readValue(num, valueText, unitName) {
   const s = String(valueText == null ? "" : valueText).trim();
@@ -64,7 +69,8 @@ function readValue(num, valueText, unitName) {
  * Optional, data-driven: `numeric.baseline` = {key, min_worse}: with a graded value, the selection gets
  * key = "none" (no baseline typed), "worse" (grade - baseline grade >= min_worse) or "not-worse";
  * a row with `value_below` matches, once a value is entered, by value_base < value_below instead of
- * by the numeric key. Python twin: thalbook.pages.safety.lookup_compute.
+ * by the numeric key. An invalid value matches no row. most_severe: the row asking for the strongest
+ * action (highest severity; a tie keeps the first). Python twin: thalbook.core.lookup.lookup_compute.
  */
 export function lookupCompute(spec, selection, valueText, unitName, baselineText) {
   const sel = { ...(selection || {}) };
@@ -94,6 +100,7 @@ export function lookupCompute(spec, selection, valueText, unitName, baselineText
       sel[bl.key] = out.baseline;
     }
   }
+  if (out.error) return out; // an invalid value shows only its error, no card beside it
   let best = null;
   for (const row of spec.rows || []) {
     const byValue = num && isNum(row.value_below) && out.value_base !== null;
@@ -126,6 +133,8 @@ function render({ model, el }) {
   const blResult = tbQ(root, ".tb-baseline-result");
   const cards = tbQA(root, ".tb-card");
   const empty = tbQ(root, ".tb-empty");
+  const applied = tbQ(root, ".tb-applied");
+  const selectorOf = (name) => (spec.selectors || []).find((x) => x.name === name) || {};
   let lastUnits = null;
   let lastAnnounce = "";
 
@@ -155,6 +164,12 @@ function render({ model, el }) {
     for (const s of selects) {
       const v = selection[s.dataset.name];
       if (v != null && s.value !== String(v)) s.value = String(v);
+    }
+    for (const s of selects) {
+      // hide_when {selector: [values]}: this selector means nothing for those choices (e.g. "any grade")
+      const hw = selectorOf(s.dataset.name).hide_when || {};
+      const hide = Object.keys(hw).some((k) => (hw[k] || []).map(String).includes(String(selection[k])));
+      tbShow(s.closest(".tb-field"), !hide);
     }
     const num = lookupNumeric(spec, selection);
     syncUnits(num);
@@ -188,15 +203,29 @@ function render({ model, el }) {
       tbText(resultEl, text);
       tbShow(resultEl, text !== "");
     }
+    // a graded value sets the selector it stands for (numeric.sets_selector), so the two never disagree
+    const setsName = num && spec.numeric && spec.numeric.sets_selector;
+    if (setsName && r.grade !== null && String(selection[setsName]) !== String(r.grade)) {
+      tbSave(model, { selection: { ...selection, [setsName]: String(r.grade) } });
+    }
     const matched = new Set(r.rows);
+    // the applied row is marked only when it is chosen among several; its title is said in words
+    const several = matched.size > 1;
+    let appliedTitle = "";
     for (const c of cards) {
       const on = matched.has(c.dataset.row);
-      const worst = on && r.most_severe === c.dataset.row && matched.size > 0;
+      const isApplied = on && r.most_severe === c.dataset.row;
+      if (isApplied) appliedTitle = tbQ(c, ".tb-card-title").textContent;
       tbShow(c, on);
-      c.classList.toggle("tb-most-severe", worst);
-      tbShow(tbQ(c, ".tb-most-severe-label"), worst);
+      c.classList.toggle("tb-most-severe", isApplied && several);
+      tbShow(tbQ(c, ".tb-most-severe-label"), isApplied && several);
     }
-    tbShow(empty, matched.size === 0);
+    if (applied) {
+      const text = appliedTitle && spec.highlight ? String(spec.highlight.summary || "").replace("{title}", appliedTitle) : "";
+      tbText(applied, text);
+      tbShow(applied, text !== "");
+    }
+    tbShow(empty, matched.size === 0 && !r.error);
     const result = { rows: r.rows, grade: r.grade, category: r.category, value_base: r.value_base, error: r.error, most_severe: r.most_severe };
     if (r.baseline !== undefined) Object.assign(result, { baseline: r.baseline, baseline_grade: r.baseline_grade, baseline_error: r.baseline_error });
     if (JSON.stringify(result) !== JSON.stringify(model.get("result") || {})) tbSave(model, { result });
@@ -207,10 +236,26 @@ function render({ model, el }) {
 
   const onSelect = (ev) => {
     const s = ev.target;
-    tbSave(model, { selection: { ...(model.get("selection") || {}), [s.dataset.name]: s.value } });
+    const change = { selection: { ...(model.get("selection") || {}), [s.dataset.name]: s.value } };
+    // another toxicity: the typed values belonged to the old one
+    if (spec.numeric && spec.numeric.by === s.dataset.name) Object.assign(change, { value: "", baseline: "" });
+    tbSave(model, change);
   };
   const onInput = () => tbSave(model, { value: input.value });
-  const onUnit = () => tbSave(model, { unit: unitSel.value });
+  const onUnit = () => {
+    // another unit: convert what was typed, so the count itself does not change
+    const num = lookupNumeric(spec, model.get("selection") || {}) || {};
+    const from = (num.units || []).find((u) => u.unit === model.get("unit"));
+    const to = (num.units || []).find((u) => u.unit === unitSel.value);
+    const change = { unit: unitSel.value };
+    if (from && to) {
+      for (const key of ["value", "baseline"]) {
+        const text = String(model.get(key) || "").trim();
+        if (NUM_RE.test(text)) change[key] = convertUnit(Number(text), from, to);
+      }
+    }
+    tbSave(model, change);
+  };
   const onBaseline = () => tbSave(model, { baseline: blInput.value });
   if (blInput) blInput.addEventListener("input", onBaseline);
   for (const s of selects) s.addEventListener("change", onSelect);
