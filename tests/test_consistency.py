@@ -13,7 +13,8 @@ every page that uses it, so the same fact must never show two statuses. This mod
 3. one row per fact: the values the pages glue (``tb.glue_facts``, ``tb.glue_count``, ...) are collected
    page by page by running the pages' glue cells with ``myst_nb.glue`` replaced; the same number shown
    on two pages carries the same status on both; a data row that shows a fact (diseases.csv ``fact``)
-   carries the fact's own status and basis;
+   carries the fact's own status and basis, and a data row that types a fact's number, from the fact's
+   own source, carries the fact's status;
 4. a status a page writes beside a glued value ("{glue:text}`fact-x` (status: not verified)") is the
    status the value carries;
 5. references: each entry of the review's list (citations.yaml) has the status of its references.bib
@@ -254,6 +255,48 @@ def glued_status_conflicts(glued: dict[str, dict[str, str]]) -> list[str]:
     ]
 
 
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def fact_patterns(fact: dict) -> list[re.Pattern]:
+    """How a fact's number reads when a data file types it: '1 to 4 per', '7%', '22.5%', '12 months'."""
+    v, unit = _number(fact["value"]), str(fact["unit"])
+    head = re.escape(unit.split()[0]) if unit.split() else ""
+    if fact.get("value_high") is not None:
+        return [
+            re.compile(
+                rf"(?<![\d.]){re.escape(v)}\s*(?:to|–|-)\s*{re.escape(_number(fact['value_high']))}\s*{head}"
+            )
+        ]
+    if unit.startswith("%"):
+        return [re.compile(rf"(?<![\d.]){re.escape(v)}\s?%")]
+    return [re.compile(rf"(?<![\d.]){re.escape(v)} {head}")]
+
+
+def typed_fact_conflicts(facts: list[dict], paths: list[Path]) -> list[str]:
+    """A data row that types a fact's number, from the fact's own source, must carry the fact's status."""
+    problems = []
+    for path in paths:
+        for where, row in walk_rows(yaml.safe_load(path.read_text(encoding="utf-8"))):
+            if "source" not in row or "status" not in row:
+                continue
+            wording = " ".join(
+                v for k, v in row.items() if isinstance(v, str) and k not in ("source", "status", "basis")
+            )
+            for fact in facts:
+                if fact["source"] != row["source"] or fact["status"] == row["status"]:
+                    continue
+                for pattern in fact_patterns(fact):
+                    m = pattern.search(wording)
+                    if m:
+                        problems.append(
+                            f"{rel(path)} {where}: types fact '{fact['id']}' ('{m.group(0)}') as {row['status']}; "
+                            f"data/facts.yaml has {fact['status']}"
+                        )
+    return problems
+
+
 # --------------------------------------------------------------------------- 4. a status written beside a glued value
 BESIDE_GLUE = re.compile(
     r"\{glue:text\}`(?P<name>[^`]+)`(?P<after>[^.\n]{0,80})",
@@ -410,6 +453,12 @@ def test_a_data_row_that_shows_a_fact_has_the_facts_status():
     assert not problems, "\n".join(problems)
 
 
+def test_a_data_row_that_types_a_facts_number_has_the_facts_status():
+    facts = yaml.safe_load((DATA / "facts.yaml").read_text(encoding="utf-8"))
+    problems = typed_fact_conflicts(facts, [p for p in data_files() if p.name != "facts.yaml"])
+    assert not problems, "\n".join(problems)
+
+
 def test_each_review_reference_has_its_bib_status():
     bib = bib_entries(DATA / "references.bib")
     doc = yaml.safe_load((DATA / "citations.yaml").read_text(encoding="utf-8"))
@@ -553,3 +602,18 @@ def test_fixture_prose_statuses_outside_the_vocabulary_fail():
     assert prose_vocabulary_problems("(not verified, basis secondary)", "p") == []
     assert prose_vocabulary_problems("a finding (status: probable).", "p")
     assert prose_vocabulary_problems("a finding (verified, basis hearsay).", "p")
+
+
+def test_fixture_a_data_row_typing_a_fact_with_another_status_fails(tmp_path):
+    facts = yaml.safe_load((DATA / "facts.yaml").read_text(encoding="utf-8"))
+    rows = tmp_path / "rows.yaml"
+    rows.write_text(
+        "- id: dba-rare\n  text: Classical DBA, about 7 per million live births.\n"
+        "  source: vlachos2008diagnosing\n  status: not verified\n"
+        "- id: mds-rare\n  text: About 1 to 4 per million children a year.\n"
+        "  source: hasle2016myelodysplastic\n  status: verified\n",
+        encoding="utf-8",
+    )
+    problems = typed_fact_conflicts(facts, [rows])
+    assert len(problems) == 1
+    assert "rows.yaml" in problems[0] and "dba-rare" in problems[0] and "'dba-incidence'" in problems[0]
