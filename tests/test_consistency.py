@@ -480,14 +480,7 @@ def test_what_pages_and_data_say_of_a_reference_matches_its_status():
     "claim",
     [
         "uses beyond MDS (Table 1 in the 5.1 tracer, section 5.3 in its flag)",
-        pytest.param(
-            "VEGF and bFGF (the 2.1 flag and the mechanism explorer)",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="one verdict needs 'holds in part' in the appraisal schema (thalbook/schemas.py, "
-                "Appraisal.verdict); the explorer already says 'holds in part'",
-            ),
-        ),
+        "VEGF and bFGF (the 2.1 flag and the mechanism explorer)",
     ],
 )
 def test_one_claim_gets_one_verdict(claim):

@@ -119,7 +119,7 @@ class Appraisal(Sourced):
     review_section: str = col("Section of the review quoted, e.g. '1.1'", pattern=r"^(\d\.\d|Table 1|References)$")
     claim: str = col("The review's claim: a short quotation in typographic quotes, at most 30 words")
     evidence: str = col("What the checked sources say (Markdown)")
-    verdict: Literal["wrong", "impossible", "suspicious", "unsupported", "misattributed", "omitted", "holds"] = col(
+    verdict: Literal["wrong", "impossible", "suspicious", "unsupported", "misattributed", "omitted", "holds in part", "holds"] = col(
         "The book's verdict on the claim"
     )
     page: str = col("Page that raises the flag (path without suffix)")
@@ -567,7 +567,7 @@ class ReviewClaim(Sourced):
     quote: str = col("The review's words: a short quotation in typographic quotes, at most 30 words")
     named_author: str | None = col("Surname the review names for the claim's study, e.g. 'Chen'; empty if none", default=None)
     cites: list[int] = col("Numbers of the references the review cites for the claim; empty if none", default_factory=list)
-    verdict: Literal["wrong", "impossible", "suspicious", "unsupported", "misattributed", "omitted", "holds"] = col(
+    verdict: Literal["wrong", "impossible", "suspicious", "unsupported", "misattributed", "omitted", "holds in part", "holds"] = col(
         "The book's verdict on the claim"
     )
     verdict_text: str = col("Why, in the book's words (Markdown)")
