@@ -35,6 +35,10 @@ from .cases import (  # noqa: F401  (page 3.3)
     cases_table,
     mg_per_kg,
 )
+from .context import (  # noqa: F401  (issue 16: "Beyond the review" boxes, safety-rule tables)
+    beyond_review,
+    safety_rules_table,
+)
 from .data import dataset  # noqa: F401
 from .errors import DataError, DataErrors  # noqa: F401
 from .guides import (  # noqa: F401  (back matter: lecturer guide, changelog)
