@@ -192,12 +192,7 @@ def _norm(text: str) -> str:
 def test_each_box_on_the_built_page_shows_its_statuses(topic: str):
     facts = [r for r in rows(CONTEXT) if r["topic"] == topic]
     soup = _built(facts[0]["page"])
-    boxes = [b for b in soup.select("div.admonition.tb-beyond")
-             if b.select_one(".admonition-title") and f"beyond-{topic}" in (b.get("id", "") + " ".join(
-                 t.get("id", "") for t in b.find_all(id=True)) + " ".join(s.get("id", "") for s in b.find_previous_siblings(id=True)[:1]))]
-    if not boxes:  # the :name: may sit on a wrapper: fall back to the box whose items match the facts
-        boxes = [b for b in soup.select("div.admonition.tb-beyond") if len(b.select("li")) == len(facts)
-                 and all(f"source {f['source']}" in _norm(li.get_text(" ")) for li, f in zip(b.select("li"), facts))]
+    boxes = soup.select(f"div.admonition.tb-beyond#beyond-{topic}")
     assert len(boxes) == 1, f"expected one box for {topic}"
     box = boxes[0]
     assert _norm(box.select_one(".admonition-title").get_text()).startswith("Beyond the review")
