@@ -413,7 +413,7 @@ def test_checks_in_week_follow_the_schedule():
     ids = lambda w: [c.id for c in s.checks_in_week(w)]  # noqa: E731
     assert "baseline-fbc" in ids(0) and "early-fbc" not in ids(0)
     assert "early-fbc" in ids(3) and "monthly-fbc-neuro" not in ids(3)
-    assert ids(12) == ["monthly-fbc-neuro", "monthly-pregnancy", "long-course-ncs"]
+    assert ids(12) == ["neuro-exam-label", "monthly-fbc-neuro", "monthly-pregnancy", "long-course-ncs"]  # label exam, months 1-3
     assert ids(10) == []
 
 

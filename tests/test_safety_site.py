@@ -283,7 +283,7 @@ def test_monitoring_timeline_and_table(visit):
     fig.scroll_into_view_if_needed()
     expect(fig.locator(".main-svg").first).to_be_attached(timeout=15000)
     table = page.locator("table", has_text="Teaching monitoring schedule")
-    assert table.locator("tbody tr").count() == 13
+    assert table.locator("tbody tr").count() == 15  # with the label's two neuropathy examination rows
     first = norm(table.locator("tbody tr").nth(0).inner_text())
     assert "baseline" in first and "A" in first and "illustrative" in first
     assert "No pregnancy for 4 more weeks" in norm(table.inner_text())

@@ -45,6 +45,10 @@ from .pages.common import (  # noqa: F401
     status_legend,
     stepper,
 )
+from .pages.context import (  # noqa: F401  ("Beyond the review" boxes, safety-rule tables)
+    beyond_review,
+    safety_rules_table,
+)
 from .pages.figures import response_figure  # noqa: F401
 from .pages.guides import (  # noqa: F401  (back matter: lecturer guide, changelog)
     changelog,

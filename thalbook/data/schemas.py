@@ -915,3 +915,68 @@ class Changelog(Row):
 
 DOCUMENTS["lesson_plans.yaml"] = LessonPlans  # back matter: lecturer guide
 DOCUMENTS["changelog.yaml"] = Changelog  # back matter: changelog and errata
+
+
+# ---------------------------------------------------------------- clinical_context.yaml, safety_rules.yaml (issue 16)
+# Self-contained: two new files, registered below; nothing above this block depends on them.
+PLACEHOLDER = re.compile(r"\{(fact|count):([^{}]+)\}")
+
+
+class ContextFact(Sourced):
+    """One fact of a "Beyond the review" box: clinical context the review leaves out, on the page it fits."""
+
+    id: str = col("Identifier of the fact", pattern=SLUG)
+    topic: str = col("Box the fact belongs to: tb.beyond_review('topic', 'title'); one topic sits on one page", pattern=SLUG)
+    page: str = col("Page that shows the box (path without suffix)")
+    statement: str = col(
+        "The fact in the book's words (MyST Markdown, {term} links allowed). '{fact:<id>}' shows a number of "
+        "data/facts.yaml with its unit and status; '{count:<study_id>|<outcome>|<denominator_type>|<group>}' a row "
+        "of data/studies.csv as its source prints it (group may be left out for 'all')"
+    )
+    population: str = col("Who the fact is about, when the statement does not say (e.g. 'adults with lower-risk MDS')", default="")
+    dose: bool = col("True when the statement shows a dose: the box then says that doses are for teaching, never prescribing", default=False)
+    note: str = col("What a reader needs to weigh the fact (which secondary source, what is still to confirm)", default="")
+
+    def cross_check(self, ds) -> list[tuple[tuple, str]]:
+        out: list[tuple[tuple, str]] = []
+        if _page_missing(ds, self.page):
+            out.append((("page",), f"no page '{self.page}' (.ipynb or .md) in the book"))
+        pages = {r.page for r in ds.rows("clinical_context.yaml") if r.topic == self.topic}
+        if len(pages) > 1:
+            out.append((("page",), f"topic '{self.topic}' is on more than one page: {', '.join(sorted(pages))}"))
+        facts = {r.id for r in ds.rows("facts.yaml")} if "facts.yaml" in ds.tables else set()
+        studies = {(r.study_id, r.outcome, r.denominator_type, r.group) for r in ds.rows("studies.csv")} if "studies.csv" in ds.tables else set()
+        for kind, ref in PLACEHOLDER.findall(self.statement):
+            if kind == "fact" and ref not in facts:
+                out.append((("statement",), f"no id '{ref}' in data/facts.yaml"))
+            if kind == "count":
+                parts = [p.strip() for p in ref.split("|")]
+                key = tuple(parts) if len(parts) == 4 else (*parts, "all") if len(parts) == 3 else None
+                if key not in studies:
+                    out.append((("statement",), f"no row '{ref}' (study_id|outcome|denominator_type|group) in data/studies.csv"))
+        return out
+
+
+class SafetyRule(Sourced):
+    """One safety rule (pregnancy prevention, capsule handling, neuropathy) with its origin and status (pages 4.1, 4.2)."""
+
+    id: str = col("Identifier of the rule", pattern=SLUG)
+    topic: Literal["pregnancy prevention", "capsule handling", "neuropathy"] = col("Table the rule belongs to: tb.safety_rules_table('topic')")
+    applies_to: str = col("Who the rule is for, e.g. 'females who can become pregnant'")
+    rule: str = col("The rule in the book's words; for a rule the label does not hold, say so")
+    when: str = col("When it applies, as the source says it (e.g. 'from 4 weeks before the first dose')", default="")
+    origin: list[OriginTag] = col("Origin tags: L label, P published protocol, A teaching assumption, X extrapolated from adults", min_length=1)
+    jurisdiction: str = col("Where an L rule applies (the REMS is a US programme); empty for P, A and X rules", default="")
+    note: str = col("What a reader needs to read the rule right (what was searched for, what is not confirmed)", default="")
+
+    @model_validator(mode="after")
+    def label_rules_name_their_country(self):
+        if "L" in self.origin and not self.jurisdiction:
+            raise ValueError("column 'jurisdiction': a label (L) rule must say where it applies, e.g. 'United States'")
+        if self.status == "not found" and not self.note:
+            raise ValueError("column 'note': a 'not found' row must say what was looked for and where")
+        return self
+
+
+TABLES["clinical_context.yaml"] = (ContextFact, ("id",))  # "Beyond the review" boxes (pages 1.2, 3.1, 5.3)
+TABLES["safety_rules.yaml"] = (SafetyRule, ("id",))  # pregnancy prevention, capsule handling, neuropathy (4.1, 4.2)
