@@ -207,7 +207,7 @@ def test_evidence_table_rows_and_statuses():
     assert not any("children" in r["population"] for r in evidence_rows())
     html = tb.evidence_table()._repr_html_()
     for h in ("Population", "Enrolled", "Evaluable", "Responders (as printed)", "Dose", "Response definition",
-              "Stops for toxicity", "Source", "Status", "Basis"):
+              "Stops or toxicity as reported (each names its outcome)", "Source", "Status", "Basis"):
         assert f'<th scope="col">{h}</th>' in html
     assert html.count('tb-status-not-verified">not verified</span>') >= 2
     assert "<script" not in html

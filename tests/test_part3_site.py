@@ -120,7 +120,7 @@ def test_evidence_table_marks_not_verified_rows(visit):
     bouscary = table.locator("tbody tr", has_text="Bouscary 2005").first
     expect(bouscary).to_contain_text("22/39 stopped for adverse events")
     headers = table.locator("thead th").all_inner_texts()
-    assert headers[:3] == ["Study", "Drug", "Population"] and "Stops for toxicity" in headers and "Basis" in headers
+    assert headers[:3] == ["Study", "Drug", "Population"] and "Stops or toxicity as reported (each names its outcome)" in headers and "Basis" in headers
     assert_clean(v)
 
 

@@ -400,7 +400,7 @@ def test_glue_values(monkeypatch):
     assert glued["cite-never"] == "[4] to [9] (derived)" and glued["cite-cited"] == "3 of 9 (derived)"
     assert glued["plan-n-10"] == "78 children (derived)" and glued["plan-normal-10"] == "81 children (derived)"
     # the review's 27 children: h = 1.96 sqrt(0.21/27 + 3.8415/2916) / 1.14228 = 0.18692/1.14228 = 16.4 points
-    assert glued["plan-review-halfwidth"] == "16.4 percentage points either side (derived)"
+    assert glued["plan-review-halfwidth"] == "16.4 percentage points, half the interval's total width (derived)"
     assert glued["plan-review-n"] == "27 children (not found)"
 
 

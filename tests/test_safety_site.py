@@ -34,23 +34,31 @@ def test_pages_carry_the_teaching_notice(visit):
         assert_clean(v)
 
 
+APPLIED = ("Rule applied: {title}. It asks for the strongest action of the matching rows (stop > interrupt or "
+           "withhold > reduce > re-evaluate or monitor > continue); every matching row is shown.")
+
+
 def test_explorer_toxicity_and_grade(visit):
     v = visit(P42)
     root = ready(v.page, EXPLORER)
     assert NOTICE in root.locator(".tb-title").inner_text()
     tox, grade = root.locator('select[data-name="toxicity"]'), root.locator('select[data-name="grade"]')
-    numeric = root.locator(".tb-value")
+    numeric, applied = root.locator(".tb-value"), root.locator(".tb-applied")
 
-    # neuropathy grade 2: label row "stop" (severity 4, L) and protocol row "interrupt" (3, P, X)
+    # neuropathy grade 2 (symptomatic): the label's "stop if clinically appropriate" (L, stop) and the
+    # protocol's interrupt (P, X); the label's row asks for the stronger action and is applied
     tox.select_option("peripheral-neuropathy")
     grade.select_option("2")
     expect(numeric).to_be_hidden()  # no laboratory value for a clinical toxicity
     expect(root.locator(".tb-card:visible")).to_have_count(2)
-    assert shown_rows(root) == ["neuropathy-g2-label", "neuropathy-g2-protocol"]
-    worst = root.locator('.tb-card[data-row="neuropathy-g2-label"]')
+    assert shown_rows(root) == ["neuropathy-label", "neuropathy-g2-protocol"]
+    worst = root.locator('.tb-card[data-row="neuropathy-label"]')
     expect(worst).to_have_class(re.compile(r"\btb-most-severe\b"))
-    expect(worst.locator(".tb-most-severe-label")).to_be_visible()
-    assert "Label: stop the drug if clinically appropriate." in norm(worst.inner_text())
+    expect(worst.locator(".tb-most-severe-label")).to_have_text("Rule applied")
+    expect(applied).to_have_text(APPLIED.format(title="Peripheral sensory neuropathy, grades 2-4: stop"))
+    text = norm(worst.inner_text())
+    assert "Label: stop the drug if clinically appropriate" in text and "does not say “permanently”" in text
+    assert "stop permanently" not in worst.locator(".tb-card-title").inner_text().lower()
     assert "L (label)" in [t.inner_text() for t in worst.locator(".tb-tag").all()]
     assert "not verified" in worst.locator(".tb-meta").inner_text()
     other = root.locator('.tb-card[data-row="neuropathy-g2-protocol"]')
@@ -58,24 +66,31 @@ def test_explorer_toxicity_and_grade(visit):
     tags = [t.inner_text() for t in other.locator(".tb-tag").all()]
     assert tags == ["P (published protocol)", "X (extrapolated from adults)"]
 
-    # neuropathy grade 3: one row, stop permanently (L, P)
+    # neuropathy grade 3: the label row and the protocol's permanent stop (P, X), both "stop": the tie keeps
+    # the label's row, listed first
     grade.select_option("3")
-    expect(root.locator(".tb-card:visible")).to_have_count(1)
-    assert shown_rows(root) == ["neuropathy-g3-4"]
+    expect(root.locator(".tb-card:visible")).to_have_count(2)
+    assert shown_rows(root) == ["neuropathy-label", "neuropathy-g3-4-protocol"]
+    expect(worst).to_have_class(re.compile(r"\btb-most-severe\b"))
 
-    # rash grade 4: the explicit no-rule row with its reason; nothing highlighted
+    # rash grade 4: the explicit no-rule row with its reason; nothing highlighted, no rule applied
     tox.select_option("rash")
     grade.select_option("4")
     expect(root.locator(".tb-card:visible")).to_have_count(1)
     card = root.locator('.tb-card[data-row="rash-g4-no-rule"]')
     assert "CTCAE v5.0 defines no grade 4 for this term" in norm(card.inner_text())
     expect(root.locator(".tb-most-severe:visible")).to_have_count(0)
+    expect(applied).to_be_hidden()
 
-    # suspected SJS/TEN, any grade: stop permanently
+    # suspected SJS/TEN, any grade: the grade selector is hidden, one row, said in words, not highlighted
     tox.select_option("sjs-ten")
-    grade.select_option("1")
+    expect(grade).to_be_hidden()
     assert shown_rows(root) == ["sjs-ten-any"]
     assert "Stop permanently; do not re-challenge." in norm(root.locator('.tb-card[data-row="sjs-ten-any"]').inner_text())
+    expect(root.locator(".tb-most-severe:visible")).to_have_count(0)
+    expect(applied).to_contain_text("Rule applied: Blistering or exfoliative rash, suspected SJS/TEN, any grade: stop.")
+    tox.select_option("rash")
+    expect(grade).to_be_visible()
     assert_clean(v)
 
 
@@ -86,14 +101,16 @@ def _enter(root, tox, value, unit, baseline=""):
     root.locator(".tb-baseline").fill(baseline)
 
 
-# toxicity, value, unit, grade by hand (CTCAE v5.0), matching rows (safety.md), most severe
+# toxicity, value, unit, grade by hand (CTCAE v5.0; illustrative ANC LLN 2000 /mm³), matching rows
+# (safety.md), the row applied (the strongest action)
 BOUNDARIES = [
+    ("neutropenia", "1999", "/mm³", 1, ["neutropenia-g1-2"], "neutropenia-g1-2"),  # grade 1: < LLN - 1500
     ("neutropenia", "1000", "/mm³", 2, ["neutropenia-g1-2"], "neutropenia-g1-2"),
     ("neutropenia", "999", "/mm³", 3, ["neutropenia-g3"], "neutropenia-g3"),
     ("neutropenia", "1.0", "×10⁹/L", 2, ["neutropenia-g1-2"], "neutropenia-g1-2"),
     ("neutropenia", "0.999", "×10⁹/L", 3, ["neutropenia-g3"], "neutropenia-g3"),
-    # 749 /mm³ is grade 3 AND below the label's 750: the L row and the X row, both severity 3
-    ("neutropenia", "749", "/mm³", 3, ["neutropenia-label-750", "neutropenia-g3"], "neutropenia-label-750"),
+    # 749 /mm³ is grade 3 AND below the label's 750: the L row (re-evaluate) and the X row (interrupt)
+    ("neutropenia", "749", "/mm³", 3, ["neutropenia-label-750", "neutropenia-g3"], "neutropenia-g3"),
     ("thrombocytopenia", "50000", "/mm³", 2, ["thrombocytopenia-g1-2"], "thrombocytopenia-g1-2"),
     ("thrombocytopenia", "49999", "/mm³", 3, ["thrombocytopenia-g3"], "thrombocytopenia-g3"),
     ("thrombocytopenia", "50", "×10⁹/L", 2, ["thrombocytopenia-g1-2"], "thrombocytopenia-g1-2"),
@@ -107,35 +124,63 @@ def test_explorer_lab_values_in_both_units(visit):
     v = visit(P42)
     root = ready(v.page, EXPLORER)
     result, msg = root.locator(".tb-numeric-result"), root.locator(".tb-value + select + .tb-msg, .tb-msg").first
+    grade_select = root.locator('select[data-name="grade"]')
     for tox, value, unit, grade, rows, worst in BOUNDARIES:
         _enter(root, tox, value, unit)
         expect(result).to_have_text(f"Result: Grade {grade}")
+        expect(grade_select).to_have_value(str(grade))  # the typed value sets the grade selector
         expect(root.locator(".tb-card:visible")).to_have_count(len(rows))
         assert shown_rows(root) == rows, (tox, value, unit)
-        expect(root.locator(f'.tb-card[data-row="{worst}"]')).to_have_class(re.compile(r"\btb-most-severe\b"))
+        card = root.locator(f'.tb-card[data-row="{worst}"]')
+        if len(rows) > 1:  # marked only when chosen among several
+            expect(card).to_have_class(re.compile(r"\btb-most-severe\b"))
+        title = card.locator(".tb-card-title").inner_text()
+        expect(root.locator(".tb-applied")).to_have_text(APPLIED.format(title=title))
         expect(root.locator(".tb-baseline-result")).to_have_text(
             "No baseline value: the count is judged on its grade alone.")
         # what to monitor next is on every card
-        assert "Monitor next:" in norm(root.locator(f'.tb-card[data-row="{worst}"]').inner_text())
+        assert "Monitor next:" in norm(card.inner_text())
 
-    # a normal count: grade 0, no rule, the empty text with the notice
+    # a normal count: grade 0, no rule, the empty text with the notice, nothing applied
     _enter(root, "neutropenia", "2000", "/mm³")
-    expect(result).to_contain_text("Result: Grade 0 (at or above the illustrative lower limit of normal, 1,500 /mm³)")
+    expect(result).to_contain_text("Result: Grade 0 (at or above the illustrative lower limit of normal, 2,000 /mm³;")
     expect(root.locator(".tb-empty")).to_be_visible()
+    expect(root.locator(".tb-applied")).to_be_hidden()
     assert NOTICE in root.locator(".tb-empty").inner_text()
 
-    # impossible values in the chosen unit are refused with a message, never graded
+    # impossible or malformed values are refused with a message and show no card at all
     for tox, value, unit, message in [
         ("neutropenia", "200", "×10⁹/L", "Enter a value from 0 to 100 ×10⁹/L."),  # 200 x10⁹/L is impossible
         ("neutropenia", "-1", "/mm³", "Enter a value from 0 to 100000 /mm³."),
         ("thrombocytopenia", "5000", "×10⁹/L", "Enter a value from 0 to 2000 ×10⁹/L."),
         ("anaemia", "95", "g/dL", "Enter a value from 0 to 25 g/dL."),
         ("neutropenia", "abc", "/mm³", "Enter a number, for example 1200."),
+        ("neutropenia", "1,000", "/mm³", "Enter a number, for example 1200."),
     ]:
         _enter(root, tox, value, unit)
         expect(msg).to_have_text(message)
         expect(root.locator(".tb-value")).to_have_attribute("aria-invalid", "true")
         expect(result).to_be_hidden()
+        expect(root.locator(".tb-card:visible")).to_have_count(0)
+        expect(root.locator(".tb-empty")).to_be_hidden()
+        expect(root.locator(".tb-applied")).to_be_hidden()
+    assert_clean(v)
+
+
+def test_explorer_unit_switch_converts_and_toxicity_switch_clears(visit):
+    v = visit(P42)
+    root = ready(v.page, EXPLORER)
+    value, unit, base = root.locator(".tb-value"), root.locator(".tb-unit"), root.locator(".tb-baseline")
+    _enter(root, "neutropenia", "1200", "/mm³", "800")
+    unit.select_option("×10⁹/L")  # 1200 /mm³ = 1.2 x10⁹/L, 800 /mm³ = 0.8 x10⁹/L (1000 /mm³ per 10⁹/L)
+    expect(value).to_have_value("1.2")
+    expect(base).to_have_value("0.8")
+    expect(root.locator(".tb-numeric-result")).to_have_text("Result: Grade 2")  # the count itself is unchanged
+    unit.select_option("/mm³")
+    expect(value).to_have_value("1200")
+    root.locator('select[data-name="toxicity"]').select_option("thrombocytopenia")
+    expect(value).to_have_value("")  # the typed values belonged to the neutrophils
+    expect(base).to_have_value("")
     assert_clean(v)
 
 
@@ -143,25 +188,36 @@ def test_explorer_baseline_rule(visit):
     v = visit(P42)
     root = ready(v.page, EXPLORER)
     result, base = root.locator(".tb-numeric-result"), root.locator(".tb-baseline-result")
+    not_worse = ("At or better than baseline: the teaching rows (A, X) take no action for this count; a label row "
+                 "(L) still shows when its threshold is met (baseline rule, origin A).")
 
-    # ANC 600 (grade 3) with baseline 800 (grade 3): same grade, no change for this count (A)
+    # ANC 600 (grade 3) with baseline 800 (grade 3): the teaching rows are quiet, but 600 is below the
+    # label's 750, so the label's row shows (safety.md: the baseline rule never hides a label row)
     _enter(root, "neutropenia", "600", "/mm³", "800")
     expect(result).to_have_text("Result: Grade 3")
-    expect(base).to_have_text("Baseline grade 3. At or better than baseline: no change for this count (baseline rule, origin A).")
-    expect(root.locator(".tb-card:visible")).to_have_count(1)
-    assert shown_rows(root) == ["neutropenia-baseline"]
-    assert "At or better than baseline: no change for this count." in norm(root.locator(".tb-card:visible").inner_text())
+    expect(base).to_have_text(f"Baseline grade 3. {not_worse}")
+    expect(root.locator(".tb-card:visible")).to_have_count(2)
+    assert shown_rows(root) == ["neutropenia-label-750", "neutropenia-baseline"]
+    label = root.locator('.tb-card[data-row="neutropenia-label-750"]')
+    expect(label).to_have_class(re.compile(r"\btb-most-severe\b"))  # re-evaluate is stronger than continue
+    assert "Label: re-evaluate; consider withholding" in norm(label.inner_text())
 
-    # 0.45 x10⁹/L = 450 /mm³ (grade 4) against 0.8 (grade 3): worse by one, the rules apply
+    # a child whose count starts in grade 4 (450) and is 700 now: still below 750, the label's row shows
+    _enter(root, "neutropenia", "700", "/mm³", "450")
+    expect(base).to_have_text(f"Baseline grade 4. {not_worse}")
+    assert shown_rows(root) == ["neutropenia-label-750", "neutropenia-baseline"]
+
+    # 0.45 x10⁹/L = 450 /mm³ (grade 4) against 0.8 (grade 3): worse by one; label row and the X row
+    # (interrupt), the interrupt applied
     _enter(root, "neutropenia", "0.45", "×10⁹/L", "0.8")
     expect(result).to_have_text("Result: Grade 4")
-    expect(base).to_have_text("Baseline grade 3. Worse than the baseline grade by at least one: the rules below apply "
-                              "(baseline rule, origin A).")
+    expect(base).to_have_text("Baseline grade 3. Worse than the baseline grade by at least one: the teaching rows "
+                              "apply (baseline rule, origin A).")
     expect(root.locator(".tb-card:visible")).to_have_count(2)
     assert shown_rows(root) == ["neutropenia-label-750", "neutropenia-g4"]
-    expect(root.locator('.tb-card[data-row="neutropenia-label-750"]')).to_have_class(re.compile(r"\btb-most-severe\b"))
+    expect(root.locator('.tb-card[data-row="neutropenia-g4"]')).to_have_class(re.compile(r"\btb-most-severe\b"))
 
-    # platelets 45,000 (grade 3) against 60,000 (grade 2): worse, interrupt (X)
+    # platelets 45,000 (grade 3) against 60,000 (grade 2): worse, interrupt (X); no platelet label row
     _enter(root, "thrombocytopenia", "45000", "/mm³", "60000")
     expect(base).to_contain_text("Baseline grade 2. Worse than the baseline grade")
     assert shown_rows(root) == ["thrombocytopenia-g3"]
@@ -184,38 +240,53 @@ def test_capsule_arithmetic(visit):
     w, d, k = (root.locator(f'.tb-input[data-name="{n}"]') for n in ("weight", "mgkg", "weeks"))
     expect(d).to_have_value("")  # empty by default
     out = {n: root.locator(f'.tb-out[data-name="{n}"]') for n in
-           ("daily", "daily_schedules", "alternate_schedules", "hazard", "cumulative", "cumulative_flag")}
+           ("daily", "range", "daily_schedules", "alternate_schedules", "given", "hazard", "cumulative",
+            "cumulative_flag")}
     msg = {n: page.locator(f'[id="{loc.get_attribute("aria-describedby")}"]') for n, loc in (("weight", w), ("mgkg", d))}
     for o in out.values():
         expect(o).to_have_text("–")
 
-    # 20 kg x 2.5 mg/kg/day = 50 mg/day; 50 x 7 x 12 weeks = 4200 mg = 4.2 g; band 50-99: 2.62
+    # 20 kg x 2.5 mg/kg/day = 50 mg/day = one capsule a day; 50 x 7 x 12 weeks = 4200 mg = 4.2 g; band 50-99: 2.62
     w.fill("20")
     d.fill("2.5")
     k.fill("12")
-    expect(out["daily"]).to_have_text("50.0 mg/day (arithmetic, not a dose for a child with MDS)")
+    expect(out["daily"]).to_have_text("50.0 mg/day calculated (arithmetic, not a dose for a child with MDS)")
+    expect(out["range"]).to_contain_text("2.5 mg/kg/day: within the range reported in Crohn's disease")
     expect(out["daily_schedules"]).to_have_text("1 × 50 mg every day: 50 mg/day")
     expect(out["alternate_schedules"]).to_have_text(
         "50 mg every other day: average 25 mg/day; 50 mg and 100 mg on alternate days: average 75 mg/day")
-    expect(out["hazard"]).to_contain_text("50 to 99 mg/day: relative hazard 2.62 against below 50 mg/day")
+    expect(out["given"]).to_have_text("1 × 50 mg every day: 50 mg/day on average. 1.00 times the calculated dose.")
+    expect(out["hazard"]).to_contain_text("For 50 mg/day (the nearest whole-capsule schedule): 50 to 99 mg/day: "
+                                          "relative hazard 2.62 against below 50 mg/day")
     assert "%" not in out["hazard"].inner_text()
-    expect(out["cumulative"]).to_have_text("4.2 g over 12 weeks at this daily dose")
+    expect(out["cumulative"]).to_have_text("4.2 g over 12 weeks of the nearest whole-capsule schedule")
     expect(out["cumulative_flag"]).to_contain_text("Not past about 28 g")
 
-    # 40 kg x 2.5 = 100 mg/day: 41 weeks = 28.7 g (past 28), 86 weeks = 60.2 g (past both)
+    # 40 kg x 2.5 = 100 mg/day (two capsules): 41 weeks = 28.7 g (past 28), 86 weeks = 60.2 g (past both)
     w.fill("40")
     k.fill("41")
-    expect(out["cumulative"]).to_have_text("28.7 g over 41 weeks at this daily dose")
+    expect(out["cumulative"]).to_have_text("28.7 g over 41 weeks of the nearest whole-capsule schedule")
     expect(out["cumulative_flag"]).to_contain_text("Past about 28 g")
     k.fill("86")
     expect(out["cumulative_flag"]).to_contain_text("Past about 60 g")
 
-    # hazard-band edges at 150 mg/day (the book puts 150 in the top band): 149, 150, 151 mg/day
-    d.fill("1")
-    for weight, dose, hazard in [("149", "1", "6.16"), ("150", "1", "9.57"), ("75.5", "2", "9.57")]:
+    # the band follows what whole capsules give: 60 kg x 2.5 = 150 (three capsules, top band, 9.57);
+    # 30 kg x 1.5 = 45 mg/day, nearest schedule 50 mg/day (band 50-99, 2.62, not the reference band)
+    for weight, dose, hazard in [("60", "2.5", "9.57"), ("30", "1.5", "2.62")]:
         w.fill(weight)
         d.fill(dose)
         expect(out["hazard"]).to_contain_text(f"relative hazard {hazard}")
+
+    # 5 kg x 1 mg/kg/day = 5 mg/day: even one capsule every other day (25 mg/day) is 5 times that, said in
+    # words; 1 mg/kg/day is below every published paediatric range; 1 week of 25 mg/day is 175 mg
+    w.fill("5")
+    d.fill("1")
+    k.fill("1")
+    expect(out["given"]).to_contain_text("Even the smallest whole-capsule schedule (50 mg every other day, 25 mg/day "
+                                         "on average) is 5.0 times the calculated dose")
+    expect(out["range"]).to_have_text("1 mg/kg/day: below every published paediatric range in the book's sources "
+                                      "(none is from MDS)")
+    expect(out["cumulative"]).to_have_text("175 mg over 1 week of the nearest whole-capsule schedule")
 
     # invalid weights and doses: a message, never a number
     for weight, dose, field, message in [
@@ -240,34 +311,37 @@ def test_treatment_course_simulator(visit):
     stages = root.locator(".tb-stage")
     assert stages.count() == 7
     # by hand (course.yaml, dose_levels.yaml, dose_rules.yaml): week -> dose and the text to find
+    first_dose = ("50 mg/day (50 mg every day). This level is invented for teaching (origin A, illustrative): no "
+                  "paediatric MDS dose exists in any source the book found.")
+    level_1, level_2 = "50 mg/day (50 mg every day, illustrative level)", "25 mg/day (50 mg on alternate days, illustrative level)"
     expected = [
-        ("Week 0: Baseline, before the first dose", "50 mg/day (50 mg every day, illustrative level)",
-         "baseline grade recorded"),
-        ("Week 1: First weekly check", "50 mg/day (50 mg every day, illustrative level)",
-         "at or better than baseline, no change for this count"),
+        ("Week 0: Baseline, before the first dose", first_dose, "baseline grade recorded"),
+        # ANC 700: grade 3 like the baseline's 800, but below the label's 750: re-evaluate, the dose stays
+        ("Week 1: First weekly check", level_1, "Label: re-evaluate; consider withholding the drug if the low count persists."),
+        # ANC 450: grade 4, worse: the X row's interrupt is applied, and the dose line says interrupted
         ("Week 2: Second weekly check", "0 mg/day (interrupted)",
-         "Label: re-evaluate; consider withholding the drug if the low count persists."),
-        ("Week 3: Third weekly check", "25 mg/day (50 mg on alternate days, illustrative level)",
-         "Resume one dose level lower."),
-        ("Week 4: Fourth weekly check", "25 mg/day (50 mg on alternate days, illustrative level)",
-         "No trigger: continue at the same dose."),
-        ("Week 8: First monthly check", "25 mg/day (50 mg on alternate days, illustrative level)",
-         "Continue with closer examination; consider a lower dose."),
-        ("Week 12: Three-month check", "0 mg/day (stopped)", "Label: stop the drug if clinically appropriate."),
+         "Action: Interrupt; resume one dose level lower only after recovery; consider stopping."),
+        ("Week 3: Third weekly check", level_2, "Resume one dose level lower."),
+        ("Week 4: Fourth weekly check", level_2, "the teaching rows (A, X) take no action for this count"),
+        ("Week 8: First monthly check", level_2, "Teaching rule: continue with closer examination; consider a lower dose."),
+        ("Week 12: Three-month check", "0 mg/day (stopped)", "Label: stop the drug if clinically appropriate"),
     ]
-    cumulative = ["0.000", "0.350", "0.700", "0.700", "0.875", "1.575", "2.275"]  # g, by hand (see test_safety.py)
+    # before each check, by hand: 0; 50 x 7 = 350 mg; 700 mg; 700 mg (interrupted); + 25 x 7 = 875 mg;
+    # + 25 x 28 = 1575 mg = 1.6 g; + 25 x 28 = 2275 mg = 2.3 g (one decimal from a gram on, never "0.0 g")
+    cumulative = ["0 mg", "350 mg", "700 mg", "700 mg", "875 mg", "1.6 g", "2.3 g"]
     for i, (title, dose, text) in enumerate(expected):
         expect(progress).to_have_text(f"Stage {i + 1} of 7: {title}")
         body = norm(stages.nth(i).inner_text())
         expect(stages.nth(i)).to_be_visible()
         assert f"Dose for the coming weeks: {dose}" in body, body
         assert text in body, body
-        assert f"Cumulative dose before this check: {cumulative[i]} g" in body
+        assert f"Cumulative dose before this check: {cumulative[i]}" in body
         assert NOTICE in body
         if i < 6:
             nxt.click()
     body = norm(stages.nth(2).inner_text())
-    assert "Neutrophil count (ANC): 450 /mm³, grade 4; baseline grade 3: worse, the rules apply" in body
+    assert "Neutrophil count (ANC): 450 /mm³, grade 4; baseline grade 3: worse, the teaching rows apply" in body
+    assert "Rule applied (the strongest action): Neutropenia (neutrophil count decreased), grade 4" in body
     assert "Full blood count weekly [A]" in body
     # the cumulative-dose figure renders (plotly, loaded from the site)
     fig = v.page.locator("#fig-course-cumulative-dose")

@@ -23,7 +23,7 @@ from .dosing import (
     hazard_band,
     thresholds_passed,
 )
-from .numbers import INT_RE, NUM_RE, fixed, format_percent1, js_num
+from .numbers import INT_RE, NUM_RE, amount_text, fixed, format_percent1, js_num
 from .stats import (
     normal_sample_size,
     smallest_n_for_half_width,
@@ -84,11 +84,6 @@ def _schedule_words(cap: float, a: int | None, b: int, avg: float) -> str:
 
 def _mg(avg: float) -> str:
     return js_num(avg) if float(avg).is_integer() else fixed(avg, 1)
-
-
-def _amount(total_g: float) -> str:
-    """A cumulative dose: '350 mg' under a gram, else '2.3 g' (never '0.0 g')."""
-    return f"{fixed(total_g * 1000, 0)} mg" if total_g < 1 else f"{fixed(total_g, 1)} g"
 
 
 def given_schedule(d: float, cap: float) -> tuple[str, float]:
@@ -160,7 +155,7 @@ def capsules_calc(values: Mapping[str, float], spec: Mapping[str, Any]) -> dict:
         "alternate_schedules": alt,
         "given": f"{words}: {_mg(given)} mg/day on average. {over}",
         "hazard": f"For {_mg(given)} mg/day (the nearest whole-capsule schedule): {hazard}",
-        "cumulative": f"{_amount(total)} over {span} of the nearest whole-capsule schedule",
+        "cumulative": f"{amount_text(total)} over {span} of the nearest whole-capsule schedule",
         "cumulative_flag": flag,
     }}
 

@@ -29,6 +29,11 @@ def format_percent1(v: float) -> str:
     return fixed(v * 100, 1)
 
 
+def amount_text(total_g: float) -> str:
+    """A cumulative dose: '350 mg' under a gram, else '2.3 g' (never '0.0 g'); calculator.js ``amountText``."""
+    return f"{fixed(total_g * 1000, 0)} mg" if total_g < 1 else f"{fixed(total_g, 1)} g"
+
+
 def thousands(v: float) -> str:
     """A count with thousands separators, other values as ``%g``: 1500 -> '1,500', 0.5 -> '0.5'."""
     return f"{v:,.0f}" if float(v).is_integer() else f"{v:g}"

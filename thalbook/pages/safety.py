@@ -23,7 +23,7 @@ from typing import Any
 from ..core import decision
 from ..core.dosing import ctcae_grade
 from ..core.lookup import baseline_verdict, read_value
-from ..core.numbers import fixed, js_num, thousands
+from ..core.numbers import amount_text, js_num, thousands
 from ..data import dataset
 from .common import HTML, Text, badge, e, table, word_group, word_list, wording
 
@@ -347,8 +347,7 @@ def _stage_body(s: dict, first: bool = False) -> str:
         dose = _w("course_dose", mg=js_num(s["dose_mg"]), level=level.label)
     else:
         dose = _w("course_dose_held", state=word_group(PART, "course_states")[s["state"]])
-    amount = f"{fixed(s['cumulative_g'] * 1000, 0)} mg" if s["cumulative_g"] < 1 else f"{fixed(s['cumulative_g'], 2)} g"
-    lines += ["", dose, "", _w("course_cumulative", amount=amount)]
+    lines += ["", dose, "", _w("course_cumulative", amount=amount_text(s["cumulative_g"]))]
     return "\n".join(lines)
 
 
