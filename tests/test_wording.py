@@ -83,6 +83,10 @@ def test_every_text_is_used():
     assert not unused, "\n".join(unused)
 
 
+# the data dictionary is built from the schemas alone (it must render even when data/ does not load)
+EXEMPT = {("backmatter.py", "how to add a row")}
+
+
 def test_no_page_builder_keeps_long_reader_facing_sentences():
     """Python keeps logic and markup: a literal of six words or more outside markup is wording."""
     long = []
@@ -99,7 +103,8 @@ def test_no_page_builder_keeps_long_reader_facing_sentences():
             else:
                 continue
             plain = re.sub(r"<[^>]*>|\b[a-z-]+=\"[^\"]*\"", " ", text)
-            if len(re.findall(r"\b[A-Za-z]{3,}\b", plain)) >= 6 and not re.search(r"data/|thalbook|tb\.|known:|got |```", text):
+            if len(re.findall(r"\b[A-Za-z]{3,}\b", plain)) >= 6 and not re.search(r"data/|thalbook|tb\.|known:|got ", text) \
+                    and not any(path.name == f and words in text for f, words in EXEMPT):
                 long.append(f"{path.name}:{node.lineno}: {text[:70]!r}")
     assert not long, "\n".join(long)
 

@@ -723,7 +723,7 @@ class Wording(Row):
         "The pages that show these words, as in _toc.yml: when a text changes, update their last_reviewed date",
         min_length=1,
     )
-    texts: dict[str, str | list[str] | dict[str, str]] = col(
+    texts: dict[str, str | list[str] | dict[str, str]] = col(  # stripped like every field: no edge spaces
         "Each text by its key. {name} marks a value the page fills in (write {{ and }} for a literal brace in "
         "such a text); a list holds a table's column headers; a group maps values to words"
     )

@@ -150,8 +150,9 @@ def data_dictionary() -> Markdown:
         if data_card(file) is not None:
             # the card's first line is its title; the section heading already names the file
             # no backticks in the title: a backtick fence's info string may not hold any (CommonMark)
-            title = wording(PART, "dict_card", card=card)
-            blocks.append(f"````{{dropdown}} {title}\n"
+            # contributor-facing and generated from the schemas alone: it must build even when data/ does not
+            # load, so its few words stay here rather than in data/wording/
+            blocks.append(f"````{{dropdown}} Data card {card}: sources, how it was built, how to add a row\n"
                           f":class-container: tb-dict-card\n```{{include}} /{card}\n:start-line: 1\n```\n````")
         else:
             blocks.append(f'<p class="tb-dict-nocard">No data card yet: add <code>{e(card)}</code>.</p>')

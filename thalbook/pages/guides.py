@@ -60,9 +60,9 @@ def lesson_plan(ident: str) -> Markdown:
         lines.append(wording("back", "plan_step", n=n, start=start, end=end, minutes=step.minutes, where=where,
                              body=step.body))
         if step.live:
-            lines += ["", wording("back", "plan_live", calls=", ".join(f"`{call}`" for call in step.live))]
+            lines += ["", "   " + wording("back", "plan_live", calls=", ".join(f"`{call}`" for call in step.live))]
         if step.prompt:
-            lines += ["", wording("back", "plan_ask", prompt=step.prompt)]
+            lines += ["", "   " + wording("back", "plan_ask", prompt=step.prompt)]  # indented: part of the step
         lines.append("")
     return Markdown("\n".join(lines))
 

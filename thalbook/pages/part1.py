@@ -151,7 +151,7 @@ class Cell:
             s = _w("cell_counts", studies=self.studies, patients=self.patients,
                    study_word=_w("study_one") if self.studies == 1 else _w("study_many"))
             if self.without_count:
-                s += _w("cell_without_count", count=self.without_count)
+                s += " " + _w("cell_without_count", count=self.without_count)
             if self.kind == "mixed":
                 s += _w("cell_not_verified", count=sum(1 for x in self.statuses if x != "verified"))
             return s

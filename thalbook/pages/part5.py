@@ -86,7 +86,7 @@ def name_note(doc, claim, number: int) -> str:
     if others:
         listed = ", ".join(f"[{n}], {reference(doc, n).short}," for n in others)
         uncited = [n for n in others if n in never_cited(doc)]
-        text += _w("name_elsewhere", named=named, listed=listed.rstrip(","))
+        text += " " + _w("name_elsewhere", named=named, listed=listed.rstrip(","))
         text += _w("name_elsewhere_uncited") if uncited == others else "."
     return text
 

@@ -238,7 +238,10 @@ function render({ model, el }) {
     const s = ev.target;
     const change = { selection: { ...(model.get("selection") || {}), [s.dataset.name]: s.value } };
     // another toxicity: the typed values belonged to the old one
-    if (spec.numeric && spec.numeric.by === s.dataset.name) Object.assign(change, { value: "", baseline: "" });
+    if (spec.numeric && spec.numeric.by === s.dataset.name) {
+      Object.assign(change, { value: "", baseline: "" });
+      for (const box of [input, blInput]) if (box) box.value = "";
+    }
     tbSave(model, change);
   };
   const onInput = () => tbSave(model, { value: input.value });
@@ -249,9 +252,11 @@ function render({ model, el }) {
     const to = (num.units || []).find((u) => u.unit === unitSel.value);
     const change = { unit: unitSel.value };
     if (from && to) {
-      for (const key of ["value", "baseline"]) {
+      for (const [key, box] of [["value", input], ["baseline", blInput]]) {
         const text = String(model.get(key) || "").trim();
-        if (NUM_RE.test(text)) change[key] = convertUnit(Number(text), from, to);
+        if (!NUM_RE.test(text)) continue;
+        change[key] = convertUnit(Number(text), from, to);
+        if (box) box.value = change[key]; // the box may hold the focus, which update() leaves alone
       }
     }
     tbSave(model, change);
