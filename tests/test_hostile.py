@@ -93,7 +93,8 @@ def appraisal_html(monkeypatch) -> str:
     from thalbook.pages import common as book
 
     row = SimpleNamespace(**SPECS["appraisal"])
-    fake = SimpleNamespace(by_id=lambda table, ident: row)
+    real = book.dataset()
+    fake = SimpleNamespace(by_id=lambda table, ident: row, item=real.item)  # the box's words stay the book's
     monkeypatch.setattr(book, "dataset", lambda: fake)
     return book.appraisal_box("hostile-appraisal")._repr_html_()
 

@@ -362,7 +362,6 @@ def glue_citations() -> None:
     nc = never_cited(doc)
     found = [r.number for r in doc.references if r.found]
     values = {
-        "cite-listed": f"{len(doc.references)} references (derived)",
         "cite-cited": f"{len(doc.references) - len(nc)} of {len(doc.references)} (derived)",
         "cite-never": f"[{nc[0]}] to [{nc[-1]}] (derived)" if nc else "none (derived)",
         "cite-found": f"{len(found)} of {len(doc.references)} (derived)",
