@@ -218,7 +218,9 @@ def test_a_bad_commit_and_an_impossible_fix_date_are_refused(book):
     _edit(path, "commits: [a095a42]", "commits: [A095X42]")
     _edit(path, "    fixed: 2026-11-25\n", "    fixed: 2026-11-24\n")
     found = {e.column: e.message for e in data_errors(book)}
-    assert "expected a commit hash" in found["releases[1].changes[0].commits"]
+    at = next(f"releases[{i}].changes[{j}].commits" for i, r in enumerate(CHANGELOG["releases"])
+              for j, ch in enumerate(r["changes"]) if "a095a42" in ch.get("commits", []))
+    assert "expected a commit hash" in found[at]
     assert "before the day it was found" in found["errata[0].fixed"]
 
 
