@@ -24,7 +24,8 @@ from urllib.parse import urlparse
 import pytest
 from conftest import ROOT
 
-pytestmark = pytest.mark.live
+# its tests share one JupyterLab and one page and run in order: one xdist worker runs them all
+pytestmark = [pytest.mark.live, pytest.mark.xdist_group("live")]
 
 GALLERY = ROOT / "chapters" / "back" / "widget-gallery.ipynb"
 NOTEBOOK = "widget-gallery.ipynb"
