@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-# its tests share one built copy and run in order: one xdist worker runs them all (make test: --dist loadgroup)
-pytestmark = [pytest.mark.build, pytest.mark.xdist_group("build")]
+# its tests share one built copy and run in order: one xdist worker runs them all (see tests/conftest.py)
+pytestmark = pytest.mark.build
 IGNORED = {"_build", ".venv", "node_modules", ".git", "live", ".pytest_cache", "__pycache__", ".ipynb_checkpoints"}
 STRAY_FOLDERS = [".venv", "node_modules", ".pytest_cache", "tests", "data", "bench", ".ci", ".hidden"]
 # a document that breaks a -W build if Sphinx ever reads it

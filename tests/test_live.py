@@ -24,8 +24,7 @@ from urllib.parse import urlparse
 import pytest
 from conftest import ROOT
 
-# its tests share one JupyterLab and one page and run in order: one xdist worker runs them all
-pytestmark = [pytest.mark.live, pytest.mark.xdist_group("live")]
+pytestmark = pytest.mark.live
 
 GALLERY = ROOT / "chapters" / "back" / "widget-gallery.ipynb"
 NOTEBOOK = "widget-gallery.ipynb"
