@@ -157,6 +157,30 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
     ]
 
 
+# ---------------------------------------------------------------- pytest-xdist (make test: -n TEST_WORKERS)
+# Test modules whose tests share one module-scoped fixture and depend on running in order (a built copy of
+# the book; one JupyterLab and its page): each goes whole to one worker. Every other test is scheduled on its
+# own. (xdist's own `--dist loadgroup` marks do nothing under pytest 9: xdist 3.8 renames `item._nodeid`,
+# which pytest 9 no longer reads.) The longest, test_build.py, is collected first so it starts at once.
+WHOLE_MODULES = ("test_build.py", "test_live.py")
+
+
+@pytest.hookimpl(optionalhook=True, tryfirst=True)  # before xdist's own, which picks by --dist
+def pytest_xdist_make_scheduler(config, log):
+    from xdist.scheduler import LoadScopeScheduling
+
+    class WholeModulesScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return module if module.rsplit("/", 1)[-1] in WHOLE_MODULES else nodeid
+
+    return WholeModulesScheduling(config, log)
+
+
+def pytest_collection_modifyitems(config, items):
+    items.sort(key=lambda item: item.path.name != WHOLE_MODULES[0])  # stable: order within modules is kept
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     """A skipped check is never reported as a pass: here a skip fails the run, with its reason."""

@@ -1,9 +1,11 @@
-"""End-to-end `make book` in a temporary copy of the book (slow: two cold builds, about two minutes).
+"""End-to-end `make book` in a temporary copy of the book (slow: every page is executed once, in parallel).
 
-One copy is built with stray documents in every folder the book must ignore; then a data value is edited
-and must appear on the rebuilt page; then a data file is broken right after that good build, and
-`make book` must stop with file, line and column named, leave the last good site in place and rewrite
-no source file.
+One copy is built with stray documents in every folder the book must ignore (the copy starts from the
+repository's execution cache, when `make book` left one for the same data/ and thalbook/, so this first
+build reads every page but executes none); then a data value is edited, which must drop the cache, execute
+every page again and show the new value; then a data file is broken right after that good build, and
+`make book` must stop with file, line and column named, leave the last good site in place and rewrite no
+source file.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# its tests share one built copy and run in order: one xdist worker runs them all (see tests/conftest.py)
 pytestmark = pytest.mark.build
 IGNORED = {"_build", ".venv", "node_modules", ".git", "live", ".pytest_cache", "__pycache__", ".ipynb_checkpoints"}
 STRAY_FOLDERS = [".venv", "node_modules", ".pytest_cache", "tests", "data", "bench", ".ci", ".hidden"]
@@ -47,6 +50,12 @@ def book(tmp_path_factory) -> Path:
     if not (ROOT / ".venv" / f".installed-{locks.hexdigest()[:16]}").is_file():
         pytest.fail("the environment is not installed for the current locks: run `make book` first")
     (root / ".venv").symlink_to(ROOT / ".venv")
+    # the repository's execution cache and the stamp of the inputs it was made from: buildprep in the copy
+    # drops both when they do not match the copy's data/ and thalbook/ (then the first build is cold)
+    cache, stamp = ROOT / "_build" / ".jupyter_cache", ROOT / "_build" / ".thalbook-inputs.sha256"
+    if cache.is_dir() and stamp.is_file():
+        shutil.copytree(cache, root / "_build" / ".jupyter_cache", ignore=shutil.ignore_patterns(".thalbook-*"))
+        shutil.copy(stamp, root / "_build" / stamp.name)
     for folder in STRAY_FOLDERS:
         target = root / folder if folder != ".venv" else root / "node_modules" / ".venv-like"
         target.mkdir(parents=True, exist_ok=True)
@@ -55,7 +64,7 @@ def book(tmp_path_factory) -> Path:
     return root
 
 
-def test_cold_build_ignores_stray_documents(book: Path):
+def test_build_ignores_stray_documents(book: Path):
     before = sources_digest(book)
     result = make_book(book)
     assert sources_digest(book) == before  # a build rewrites no source file
@@ -75,6 +84,9 @@ def test_data_edit_shows_on_the_rebuilt_page(book: Path):
     result = make_book(book)
     assert sources_digest(book) == before
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "data/ or thalbook/ changed: dropped" in result.stdout
+    executed = set(re.findall(r"^(\S+\.ipynb): Executed notebook in", result.stdout, re.M))
+    assert len(executed) == len(list((book / "chapters").rglob("*.ipynb")))  # every page executed again
     page = (book / "_build/html/chapters/1-introduction/overview.html").read_text()
     assert "1–9 per million children per year" in page
     assert "1–4 per million children per year" not in page
