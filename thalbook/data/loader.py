@@ -150,7 +150,16 @@ def read_csv(path: Path, model: type[Row], shown: str) -> list[tuple[int, BaseMo
     return rows
 
 
+# libyaml's parser is about 25 times faster than the pure-Python one (0.03 s against 0.76 s for data/ in
+# every kernel); the pure-Python parser still reports any error, so messages stay the same
+_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _compose(text: str, shown: str):
+    try:
+        return yaml.compose(text, Loader=_FAST_LOADER)
+    except yaml.YAMLError:
+        pass
     try:
         return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
