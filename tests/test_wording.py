@@ -63,7 +63,7 @@ def defined_keys() -> dict[tuple[str, str], str]:
 
 def test_the_scan_finds_the_page_builders_calls():
     used = used_keys()
-    assert ("part4", "actions") in used and ("part4", "notice") in used  # pages/safety.py
+    assert ("part4", "actions") in used and ("part4", "notice_suffix") in used  # pages/safety.py
     assert ("common", "ctcae_title") in used and ("back", "plan_aims") in used
 
 

@@ -73,7 +73,7 @@ def percent_counts_calc(values: Mapping[str, float]) -> dict:
     return {"outputs": {"verdict": verdict, "counts": counts, "nearest": nearest}}
 
 
-def _schedule_words(cap: float, a: int | None, b: int, avg: float) -> str:
+def _schedule_words(cap: float, a: int | None, b: int) -> str:
     """'2 × 50 mg every day', '50 mg every other day', '50 mg and 100 mg on alternate days'."""
     if a is None:
         return f"{b} × {js_num(cap)} mg every day"
@@ -86,11 +86,9 @@ def _mg(avg: float) -> str:
     return js_num(avg) if float(avg).is_integer() else fixed(avg, 1)
 
 
-def given_schedule(d: float, cap: float) -> tuple[str, float]:
-    """The whole-capsule schedule nearest the calculated daily dose (a tie goes to the lower dose), as
-    (words, average mg/day): what a child would actually be given, the basis of the band and the total."""
-    options = [(_schedule_words(cap, None, k, mg), float(mg)) for k, mg in daily_capsule_schedules(d, cap)]
-    options += [(_schedule_words(cap, a, b, avg), float(avg)) for a, b, avg in alternate_capsule_schedules(d, cap)]
+def given_schedule(d: float, options: list[tuple[str, float]]) -> tuple[str, float]:
+    """Of the whole-capsule schedules (words, average mg/day), the one nearest the calculated daily dose
+    (a tie goes to the lower dose): what a child would actually be given, the basis of the band and total."""
     return min(options, key=lambda o: (abs(o[1] - d), o[1]))
 
 
@@ -109,12 +107,10 @@ def capsules_calc(values: Mapping[str, float], spec: Mapping[str, Any]) -> dict:
         return {"errors": {"mgkg": "Enter a dose above 0 mg/kg/day."}}
     cap = p["capsule_mg"]
     d = daily_dose(w, mgkg)
-    daily = "; ".join(
-        f"{_schedule_words(cap, None, k, mg)}: {js_num(mg)} mg/day" for k, mg in daily_capsule_schedules(d, cap)
-    )
-    alt = "; ".join(
-        f"{_schedule_words(cap, a, b, avg)}: average {_mg(avg)} mg/day" for a, b, avg in alternate_capsule_schedules(d, cap)
-    )
+    every_day = [(_schedule_words(cap, None, k), mg) for k, mg in daily_capsule_schedules(d, cap)]
+    alternate = [(_schedule_words(cap, a, b), avg) for a, b, avg in alternate_capsule_schedules(d, cap)]
+    daily = "; ".join(f"{words}: {js_num(mg)} mg/day" for words, mg in every_day)
+    alt = "; ".join(f"{words}: average {_mg(avg)} mg/day" for words, avg in alternate)
     ranges = p.get("ranges") or []
     inside = [r for r in ranges if r["low"] <= mgkg <= r["high"]]
     if inside:
@@ -125,11 +121,11 @@ def capsules_calc(values: Mapping[str, float], spec: Mapping[str, Any]) -> dict:
         fit = "above every published paediatric range in the book's sources (none is from MDS)"
     else:
         fit = "no published paediatric range to compare with"
-    words, given = given_schedule(d, cap)
+    words, given = given_schedule(d, every_day + alternate)
     ratio = given / d
-    smallest = min(avg for _a, _b, avg in alternate_capsule_schedules(cap / 2, cap))
+    smallest = cap / 2  # one capsule every other day, the least whole capsules can give
     if smallest > d:
-        over = (f"Even the smallest whole-capsule schedule ({_schedule_words(cap, 0, 1, smallest)}, "
+        over = (f"Even the smallest whole-capsule schedule ({_schedule_words(cap, 0, 1)}, "
                 f"{_mg(smallest)} mg/day on average) is {fixed(smallest / d, 1)} times the calculated dose: "
                 f"whole {js_num(cap)} mg capsules cannot give it.")
     else:

@@ -65,7 +65,7 @@ def _wording_file(part: str):
 def wording(part: str, key: str, /, **fields) -> str:
     """The text ``key`` of ``data/wording/<part>.yaml``, its {placeholders} filled from ``fields``.
 
-    ``wording("part4", "notice")``; ``wording("part4", "dose_line", mg="50")``. An unknown key or a
+    ``wording("part4", "explorer_empty")``; ``wording("part4", "one_grade", grade=2)``. An unknown key or a
     placeholder the page does not fill raises KeyError naming the file and the key.
     """
     texts = _wording_file(part).texts

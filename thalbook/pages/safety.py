@@ -33,11 +33,6 @@ BASELINE_KEY = "baseline"
 _w = partial(wording, PART)  # a text of this part's data/wording file
 
 
-def notice() -> str:
-    """The teaching notice every dose page and widget carries."""
-    return _w("notice")
-
-
 # --------------------------------------------------------------------------- small helpers
 def _rows(name: str) -> list:
     return dataset().rows(name)
@@ -451,5 +446,5 @@ __all__ = [
     "action_severity", "action_words", "capsule_calculator", "capsule_spec", "checks_in_week", "course_stepper",
     "cumulative_dose_figure", "dose_explorer", "dose_explorer_spec", "dose_rules_table", "glue_safety", "grade_lab",
     "grades_text", "lab_variant", "matching_rules", "monitoring_figure", "monitoring_table", "neuropathy_dose_table",
-    "notice", "simulate_course", "toxicities",
+    "simulate_course", "toxicities",
 ]

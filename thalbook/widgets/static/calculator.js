@@ -185,10 +185,9 @@ function amountText(totalG) {
   return totalG < 1 ? `${(totalG * 1000).toFixed(0)} mg` : `${totalG.toFixed(1)} g`;
 }
 
-/** The whole-capsule schedule nearest the daily dose (a tie goes to the lower): [words, average mg/day]. */
-export function givenSchedule(d, cap) {
-  const options = dailyCapsuleSchedules(d, cap).map(([k, mg]) => [scheduleWords(cap, null, k), mg])
-    .concat(alternateCapsuleSchedules(d, cap).map(([a, b, avg]) => [scheduleWords(cap, a, b), avg]));
+/** Of the whole-capsule schedules [words, average mg/day], the one nearest the daily dose (a tie goes to
+ * the lower). Python twin: thalbook.core.calculator.given_schedule. */
+export function givenSchedule(d, options) {
   let best = options[0];
   for (const o of options.slice(1)) {
     const gap = Math.abs(o[1] - d);
@@ -207,8 +206,10 @@ CALCULATORS.capsules = function capsulesCalc(values, spec) {
   if (mgkg <= 0) return { errors: { mgkg: "Enter a dose above 0 mg/kg/day." } };
   const cap = p.capsule_mg;
   const d = mgkg * w;
-  const daily = dailyCapsuleSchedules(d, cap).map(([k, mg]) => `${scheduleWords(cap, null, k)}: ${tbNum(mg)} mg/day`).join("; ");
-  const alt = alternateCapsuleSchedules(d, cap).map(([a, b, avg]) => `${scheduleWords(cap, a, b)}: average ${mgText(avg)} mg/day`).join("; ");
+  const everyDay = dailyCapsuleSchedules(d, cap).map(([k, mg]) => [scheduleWords(cap, null, k), mg]);
+  const alternate = alternateCapsuleSchedules(d, cap).map(([a, b, avg]) => [scheduleWords(cap, a, b), avg]);
+  const daily = everyDay.map(([words, mg]) => `${words}: ${tbNum(mg)} mg/day`).join("; ");
+  const alt = alternate.map(([words, avg]) => `${words}: average ${mgText(avg)} mg/day`).join("; ");
   const ranges = p.ranges || [];
   const inside = ranges.filter((r) => r.low <= mgkg && mgkg <= r.high);
   let fit;
@@ -216,9 +217,9 @@ CALCULATORS.capsules = function capsulesCalc(values, spec) {
   else if (ranges.length && mgkg < Math.min(...ranges.map((r) => r.low))) fit = "below every published paediatric range in the book's sources (none is from MDS)";
   else if (ranges.length) fit = "above every published paediatric range in the book's sources (none is from MDS)";
   else fit = "no published paediatric range to compare with";
-  const [words, given] = givenSchedule(d, cap);
+  const [words, given] = givenSchedule(d, everyDay.concat(alternate));
   const ratio = given / d;
-  const smallest = Math.min(...alternateCapsuleSchedules(cap / 2, cap).map(([, , avg]) => avg));
+  const smallest = cap / 2; // one capsule every other day, the least whole capsules can give
   const over = smallest > d
     ? `Even the smallest whole-capsule schedule (${scheduleWords(cap, 0, 1)}, ${mgText(smallest)} mg/day on average) is ${(smallest / d).toFixed(1)} times the calculated dose: whole ${tbNum(cap)} mg capsules cannot give it.`
     : `${ratio.toFixed(2)} times the calculated dose.`;
