@@ -35,10 +35,10 @@ $(NPM_STAMP):
 
 env: $(PY_STAMP)
 
-## make book: validate data/, execute the changed pages (JOBS at a time, cached), build _build/html with
-## warnings as errors
+## make book: validate data/, execute the changed pages (JOBS at a time, cached), build with warnings as
+## errors into _build/stage/html, and publish to _build/html only if all of that succeeded
 book: watch-prep
-	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
+	$(BIN)/python -m thalbook.site.build
 	@echo "Built _build/html. Serve it with: make serve"
 
 # everything before the Sphinx build, shared by make book and make watch

@@ -11,6 +11,7 @@ source file.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import shutil
 import subprocess
@@ -138,6 +139,7 @@ def test_second_build_of_the_same_sources_is_identical(book: Path, tmp_path: Pat
     first = published_files(book / "_build/html")
     shutil.rmtree(book / "_build/html")
     shutil.rmtree(book / "_build/.doctrees")
+    shutil.rmtree(book / "_build/stage")
     result = make_book(book)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     second = published_files(book / "_build/html")
@@ -150,3 +152,78 @@ def test_second_build_of_the_same_sources_is_identical(book: Path, tmp_path: Pat
         b = second[differing[0]].decode().replace("><", ">\n<").splitlines()
         sample = "\n".join(list(difflib.unified_diff(a, b, lineterm="", n=0))[:12])
         pytest.fail(f"{len(differing)} pages differ between two builds, e.g. {differing[0]}:\n{sample}")
+
+
+def every_file(site: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def cell_and_line(notebook: Path, needle: str) -> tuple[int, int, str]:
+    """Where `needle` is, counted as a contributor counts in JupyterLab: cells and lines from 1."""
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    for number, cell in enumerate(cells, start=1):
+        for line_number, line in enumerate("".join(cell["source"]).splitlines(), start=1):
+            if needle in line:
+                return number, line_number, cell["cell_type"]
+    raise AssertionError(f"{needle} is not in {notebook}")
+
+
+PAGE = "chapters/5-conclusions/5.3-applications-and-perspectives.ipynb"
+
+
+def failed_build_with(book: Path, edit) -> tuple[subprocess.CompletedProcess, str]:
+    """make book after `edit(notebook text) -> text` on PAGE: the published site must stay exactly the last
+    good one (every file, byte for byte) and no source is rewritten; the page is restored afterwards."""
+    assert make_book(book).returncode == 0  # start from a good build
+    site = book / "_build/html"
+    before = every_file(site)
+    page = book / PAGE
+    original = page.read_text(encoding="utf-8")
+    page.write_text(edit(original), encoding="utf-8")
+    try:
+        sources = sources_digest(book)
+        result = make_book(book)
+        assert sources_digest(book) == sources
+    finally:
+        page.write_text(original, encoding="utf-8")
+    assert result.returncode != 0
+    assert every_file(site) == before
+    assert "The last good site in _build/html is unchanged." in result.stderr
+    marker = "== The build failed: "
+    assert marker in result.stderr, result.stderr[-3000:]
+    summary = result.stderr[result.stderr.index(marker):]
+    assert "IPKernelApp" not in summary and "Traceback" not in summary  # no kernel chatter in the summary
+    return result, summary
+
+
+def test_misspelt_names_leave_the_last_good_site_and_are_located(book: Path):
+    """A misspelt glossary term and reference key: the summary names the file, the cell and the line in the
+    cell (counted here from the notebook itself), and the nearest valid name."""
+    def edit(text):
+        assert "{term}`lenalidomide`" in text and "{footcite}`thalomid2023pi`" in text
+        text = text.replace("{term}`lenalidomide`", "{term}`lenalidomid`", 1)
+        return text.replace("{footcite}`thalomid2023pi`", "{footcite}`thalomid2032pi`", 1)
+
+    _, summary = failed_build_with(book, edit)
+    assert summary.startswith("== The build failed: 2 problems to fix"), summary
+    cell, line, _ = cell_and_line(book / PAGE, "{term}`lenalidomide`")
+    assert (f"- {PAGE}, cell {cell} line {line} (the cell starting" in summary
+            and "the glossary has no term 'lenalidomid'" in summary
+            and "Did you mean 'lenalidomide'" in summary), summary
+    cell, line, _ = cell_and_line(book / PAGE, "{footcite}`thalomid2023pi`")
+    assert f"- {PAGE}, cell {cell} line {line} " in summary, summary
+    assert "data/references.bib has no key 'thalomid2032pi'\n  Did you mean 'thalomid2023pi'?" in summary
+
+
+def test_a_failing_code_cell_leaves_the_last_good_site_and_is_located(book: Path):
+    nb = json.loads((book / PAGE).read_text(encoding="utf-8"))
+    code = max(i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code")  # after the import cell
+
+    def edit(text):
+        nb = json.loads(text)
+        nb["cells"][code]["source"] = "tb.no_such_builder()"
+        return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+
+    _, summary = failed_build_with(book, edit)
+    assert (f"- {PAGE}, cell {code + 1}: running the code cell “tb.no_such_builder()” raised AttributeError: "
+            "module 'thalbook' has no attribute 'no_such_builder'") in summary, summary

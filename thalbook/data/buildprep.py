@@ -20,7 +20,8 @@ from pathlib import Path
 from .loader import project_root
 
 STAMP = ".thalbook-inputs.sha256"
-CACHED = (".doctrees", ".jupyter_cache", "jupyter_execute")
+# the staging folder goes too: its pages were written from the dropped doctrees
+CACHED = (".doctrees", ".jupyter_cache", "jupyter_execute", "stage")
 
 
 def _without_docstrings(tree: ast.AST) -> ast.AST:
