@@ -200,8 +200,10 @@ def test_malformed_case_kind_names_file_line_and_field(book: Path):
     path.write_text(text)
     line = line_of(text, r"^    kind: verdict$")
     stage = [s["kind"] for s in CASES["case-2"]["stages"]].index("outcome")
+    ident = CASES["case-2"]["stages"][stage]["id"]
     msgs = errors_of(book)
-    assert any(m.startswith(f"data/cases/case-2.yaml, line {line}, column 'stages[{stage}].kind': expected one of") for m in msgs), msgs
+    expected = f"data/cases/case-2.yaml, line {line}, field 'stage {stage + 1} (id {ident}) › kind': expected one of"
+    assert any(m.startswith(expected) for m in msgs), msgs
 
 
 def test_case_stages_out_of_order_are_refused(book: Path):
@@ -217,7 +219,7 @@ def test_case_with_unknown_weight_is_named(book: Path):
     text = path.read_text().replace("weight: boy-10y-p50", "weight: boy-99y")
     path.write_text(text)
     line = line_of(text, r"^weight: boy-99y$")
-    assert f"data/cases/case-1.yaml, line {line}, column 'weight': no id 'boy-99y' in data/illustrative_weights.yaml" in errors_of(book)
+    assert f"data/cases/case-1.yaml, line {line}, field 'weight': no id 'boy-99y' in data/illustrative_weights.yaml" in errors_of(book)
 
 
 def test_case_with_unknown_source_is_named(book: Path):
@@ -225,7 +227,7 @@ def test_case_with_unknown_source_is_named(book: Path):
     text = path.read_text().replace("source: ma_thalidomide_mds_children", "source: nosuch2099", 1)
     path.write_text(text)
     line = line_of(text, r"^source: nosuch2099$")
-    assert any(m.startswith(f"data/cases/case-1.yaml, line {line}, column 'source': unknown source key 'nosuch2099'") for m in errors_of(book))
+    assert any(m.startswith(f"data/cases/case-1.yaml, line {line}, field 'source': unknown source key 'nosuch2099'") for m in errors_of(book))
 
 
 # ------------------------------------------------------------------ a dropped-in case appears on the page

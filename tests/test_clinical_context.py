@@ -50,7 +50,7 @@ def break_and_check(book: Path, rel: str, old: str, new: str, column: str, words
     mine = [e for e in data_errors(book) if e.path == rel]
     hit = [e for e in mine if e.line == line and (e.column or "").endswith(column) and words in e.message]
     assert hit, f"expected {rel}, line {line}, column {column!r}: {words!r}; got {[str(e) for e in mine]}"
-    assert str(hit[0]).startswith(f"{rel}, line {line}, column '")
+    assert str(hit[0]).startswith(f"{rel}, line {line}, field '")
 
 
 # ---------------------------------------------------------------- broken files name file, line and column

@@ -133,7 +133,7 @@ def break_yaml(text: str, kind: str) -> tuple[str, int, str, str]:
     if kind == "yaml_syntax":
         i = first_line(lines, r"^\S")  # first top-level line
         lines.insert(i + 1, "\tbroken: tab-indented")
-        return "\n".join(lines) + "\n", i + 2, "", "YAML syntax error"
+        return "\n".join(lines) + "\n", i + 2, "", "a tab character: indent with spaces only"
     if kind == "unknown_source":
         i = first_line(lines, r"^\s*(- )?\s*source:")
         lines[i] = re.sub(r"source:.*$", "source: nosuchsource2099", lines[i])

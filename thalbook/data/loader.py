@@ -155,6 +155,35 @@ def read_csv(path: Path, model: type[Row], shown: str) -> list[tuple[int, BaseMo
 _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+# YAML's own words for a syntax error, and what they usually mean in a data file like ours
+_YAML_PROBLEMS = [
+    ("expected <block end>", "the indentation does not match the lines above: a field or '- ' item here is "
+     "indented more or less than its neighbours (YAML nests by indentation; indent with spaces)"),
+    ("expected <block mapping start>", "the indentation does not match the lines above (YAML nests by indentation)"),
+    ("mapping values are not allowed here", "a colon followed by a space inside a value: put the whole value in "
+     "double quotes"),
+    ("could not find expected ':'", "a line that is not 'field: value': a long value may have lost its "
+     "indentation, or a quotation mark is not closed"),
+    ("found character '\\t'", "a tab character: indent with spaces only"),
+    ("found unexpected end of stream", "a quotation mark is opened and never closed"),
+    ("while parsing a flow", "a value starting with [ or { is read as a list or mapping: put the value in quotes"),
+    ("expected ',' or", "a value starting with [ or { is read as a list or mapping: put the value in quotes"),
+    ("found undefined alias", "a value starting with * or &: put the value in quotes"),
+    ("expected alphabetic or numeric character", "a value starting with *, & or !: put the value in quotes"),
+    ("that cannot start any token", "a value cannot start with this character (%, @ or `): put the value in quotes"),
+    ("found duplicate key", "the same field appears twice in one record"),
+]
+
+
+def _line_shown(text: str, line: int, column: int) -> str:
+    """The offending line with a caret under the column, as an editor shows it."""
+    lines = text.splitlines()
+    if not 1 <= line <= len(lines):
+        return ""
+    number = f"{line} | "
+    return f"\n      {number}{lines[line - 1]}\n      {' ' * len(number)}{' ' * max(column - 1, 0)}^"
+
+
 def _compose(text: str, shown: str):
     try:
         return yaml.compose(text, Loader=_FAST_LOADER)
@@ -165,24 +194,51 @@ def _compose(text: str, shown: str):
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "YAML syntax error"
+        said = " ".join(str(x) for x in (exc.context, exc.problem) if x)
+        plain = next((words for key, words in _YAML_PROBLEMS if key in said), f"YAML syntax error: {problem}")
+        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        if "mapping values are not allowed" in said and line and _indented_field(text.splitlines(), line - 1):
+            plain = ("this field is indented more than the field above it, so YAML reads it as part of that "
+                     "field's value: give it the same indentation as its neighbours")
         raise DataError(
-            shown, mark.line + 1 if mark else None, str(mark.column + 1) if mark else None,
-            f"YAML syntax error: {problem}",
+            shown, line, str(column) if column else None,
+            plain + (_line_shown(text, line, column) if line else ""),
         ) from None
 
 
-def _to_python(node, path: tuple, lines: dict[tuple, int]):
+def _indented_field(lines: list[str], index: int) -> bool:
+    """True when line `index` is a lone `field: value` indented deeper than the previous field line."""
+    m = re.match(r"^( *)[\w-]+: ", lines[index]) if index < len(lines) else None
+    if not m:
+        return False
+    for above in reversed(lines[:index]):
+        if above.strip():
+            prev = re.match(r"^( *)(?:- )?[\w-]+: ", above)
+            return bool(prev) and len(m.group(1)) > len(prev.group(1)) + (2 if above.lstrip().startswith("- ") else 0)
+    return False
+
+
+# YAML 1.1 reads yes/no/on/off as booleans; the book accepts only true and false and asks for anything else
+_BOOL_WORDS = {"true", "false"}
+
+
+def _to_python(node, path: tuple, lines: dict[tuple, int], shown: str = ""):
     """Plain Python from a YAML node, recording the line of every value in `lines`."""
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         out = {}
         for key_node, value_node in node.value:
             key = key_node.value
-            out[key] = _to_python(value_node, path + (key,), lines)
+            out[key] = _to_python(value_node, path + (key,), lines, shown)
             lines[path + (key,)] = key_node.start_mark.line + 1
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_to_python(v, path + (i,), lines) for i, v in enumerate(node.value)]
+        return [_to_python(v, path + (i,), lines, shown) for i, v in enumerate(node.value)]
+    if node.tag == "tag:yaml.org,2002:bool" and node.value.lower() not in _BOOL_WORDS:
+        raise DataError(
+            shown, node.start_mark.line + 1, str(node.start_mark.column + 1),
+            f"'{node.value}' would be read as a yes/no value: write true or false (if it is text, put it in quotes)",
+        )
     return yaml.SafeLoader.construct_object(yaml.SafeLoader(""), node, deep=True)
 
 
@@ -191,7 +247,7 @@ def read_yaml(path: Path, shown: str) -> tuple[Any, dict[tuple, int]]:
     lines: dict[tuple, int] = {}
     if node is None:
         raise DataError(shown, 1, None, "the file is empty")
-    return _to_python(node, (), lines), lines
+    return _to_python(node, (), lines, shown), lines
 
 
 def _line_finder(lines: dict[tuple, int]):
@@ -234,6 +290,31 @@ def read_yaml_document(path: Path, model: type[Row], shown: str) -> tuple[int, B
         return 1, model.model_validate(obj)
     except ValidationError as exc:
         raise DataErrors(_errors_from_validation(exc, shown, _line_finder(lines))) from None
+
+
+def _name_items(errors: list[DataError], root: Path) -> None:
+    """Give each YAML error the ids of the list items on its field path (`questions[7]` → its id)."""
+    read: dict[str, Any] = {}
+    for error in errors:
+        if not error.column or "[" not in error.column or error.path.endswith(".csv"):
+            continue
+        if error.path not in read:
+            try:
+                read[error.path] = yaml.load((root / error.path).read_text(encoding="utf-8"), Loader=_FAST_LOADER)
+            except (OSError, yaml.YAMLError):
+                read[error.path] = None
+        node, prefix = read[error.path], ""
+        for m in re.finditer(r"([A-Za-z_][\w-]*)|\[(\d+)\]", error.column):
+            name, index = m.group(1), m.group(2)
+            if name is not None:
+                prefix += ("." if prefix else "") + name
+                node = node.get(name) if isinstance(node, dict) else None
+                continue
+            prefix += f"[{index}]"
+            node = node[int(index)] if isinstance(node, list) and int(index) < len(node) else None
+            ident = node.get("id") or node.get("term") if isinstance(node, dict) else None
+            if isinstance(ident, str):
+                error.ids[prefix] = ident
 
 
 # ---------------------------------------------------------------- the whole folder
@@ -295,6 +376,7 @@ class Dataset:
         if not errors:
             errors.extend(self._cross_check())
         if errors:
+            _name_items(errors, self.root)
             raise DataErrors(errors)
         return self
 
