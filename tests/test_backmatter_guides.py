@@ -399,3 +399,70 @@ def test_notfound_is_registered_after_sphinxext():
     extensions = conf["sphinx"]["extra_extensions"]
     assert extensions.index("thalbook.site.notfound") > extensions.index("thalbook.site.sphinxext")
 
+
+
+# --------------------------------------------------------------------------- the contributing guide's error examples
+def error_examples() -> list[str]:
+    """The ```text blocks of the contributing guide's section on errors, in order."""
+    return re.findall(r"```text\n(.*?)\n```", cell(GUIDES["contributing"], "cb-errors"), re.DOTALL)
+
+
+def test_the_contributing_guide_shows_each_kind_of_error():
+    examples = error_examples()
+    assert len(examples) == 6
+    assert [e.split(",")[0] for e in examples[:4]] == ["data/studies.csv"] + ["data/quizzes/reading-labels.yaml"] * 3
+
+
+def test_the_guides_data_errors_are_the_validators_words(book):
+    """Each data example is made again: the contract's studies.csv edit, then the lecturer guide's quiz with two
+    correct options, one line dedented, and `correct: yes`."""
+    csv_example, two_correct, dedent, yes = error_examples()[:4]
+    path = book / "data/studies.csv"
+    original = path.read_text()
+    lines = original.splitlines()
+    header, row = lines[0].split(","), lines[4].split(",")
+    row[header.index("numerator")] = "abc"
+    lines[4] = ",".join(row)
+    path.write_text("\n".join(lines) + "\n")
+    assert csv_example in [str(e) for e in data_errors(book)]
+    path.write_text(original)
+
+    rel, quiz = next((k, v) for k, v in guide_examples().items() if "quizzes" in k)
+    option = "      - text: The paper does not exist.\n"
+    broken = {
+        two_correct: quiz.replace(option, option + "        correct: true\n", 1),
+        yes: quiz.replace("        correct: true\n", "        correct: yes\n", 1),
+    }
+    lines = quiz.splitlines()
+    first_feedback = next(i for i, line in enumerate(lines) if line.startswith("        feedback:"))
+    lines[first_feedback] = lines[first_feedback][1:]
+    broken[dedent] = "\n".join(lines)
+    for expected, text in broken.items():
+        assert text != quiz
+        (book / rel).write_text(text + "\n", encoding="utf-8")
+        assert [str(e) for e in data_errors(book)] == [expected]
+
+
+def test_the_guides_build_errors_are_the_summarys_words(tmp_path):
+    """The page examples from Sphinx's own lines: myst-nb numbers a notebook's lines (cell index + 1) * 10000
+    + line + 1 (myst_nb/core/nb_to_tokens.py), so cell 2 line 7 is 20008 and cell 11 line 1 is 110002."""
+    from thalbook.site.buildlog import summarise
+
+    misspelt, failing = error_examples()[4:]
+    page = "chapters/5-conclusions/5.3-applications-and-perspectives.ipynb"
+    log = (f"{ROOT / page}:20008: WARNING: term not in glossary: 'lenalidomid'\n"
+           f"{ROOT / page}:110002: WARNING: could not find bibtex key \"thalomid2032pi\"\n")
+    assert summarise(log, ROOT).strip() == misspelt
+    # the failing cell: the page with its last code cell replaced, in a copy of the book's names
+    nb = json.loads((ROOT / page).read_text(encoding="utf-8"))
+    last = max(i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code")
+    nb["cells"][last]["source"] = "tb.no_such_builder()"
+    (tmp_path / page).parent.mkdir(parents=True)
+    (tmp_path / page).write_text(json.dumps(nb), encoding="utf-8")
+    log = (f"{tmp_path / page}: WARNING: Executing notebook failed: CellExecutionError\n"
+           "nbclient.exceptions.CellExecutionError: An error occurred while executing the following cell:\n"
+           "------------------\ntb.no_such_builder()\n------------------\n\n"
+           "AttributeError: module 'thalbook' has no attribute 'no_such_builder'\n [mystnb.exec]\n")
+    summary = summarise(log, tmp_path)
+    assert summary.strip().splitlines()[1:] == failing.splitlines(), summary
+    assert f"cell {last + 1}:" in failing
