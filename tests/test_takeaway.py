@@ -7,6 +7,8 @@ Expected counts and texts are read here from data/ with yaml, never from the cod
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -81,6 +83,12 @@ def test_the_deck_file_has_fixed_bytes_and_one_note_per_card(tmp_path):
     first = takeaway.write_deck(cards, tmp_path / "a.apkg").read_bytes()
     second = takeaway.write_deck(cards, tmp_path / "b.apkg").read_bytes()
     assert first == second, "two writes of the same cards differ: a timestamp leaks into the file"
+    # another process, with another string-hash seed (set and dict orders), writes the same bytes too
+    script = f"import sys; sys.path.insert(0, {str(ROOT / 'tests')!r}); import test_takeaway as t; " \
+             f"t.takeaway.write_deck(t._cards(), t.Path({str(tmp_path / 'c.apkg')!r}))"
+    subprocess.run([sys.executable, "-c", script], cwd=ROOT, env={"PYTHONHASHSEED": "12345", "PATH": ""},
+                   check=True, timeout=120)
+    assert (tmp_path / "c.apkg").read_bytes() == first, "a second process wrote other bytes"
     with zipfile.ZipFile(tmp_path / "a.apkg") as z:
         assert sorted(z.namelist()) == ["collection.anki2", "media"]
         (tmp_path / "col.anki2").write_bytes(z.read("collection.anki2"))
