@@ -101,3 +101,7 @@ from .pages.safety import (  # noqa: F401  (pages 4.1 and 4.2)
     monitoring_table,
     neuropathy_dose_table,
 )
+from .pages.takeaway import (  # noqa: F401  (the Anki deck's download link; the handouts' answer key)
+    anki_download,
+    answer_key,
+)
