@@ -20,6 +20,16 @@ def test_the_site_has_every_page_of_the_toc(site):
     assert not missing and len(PAGES) >= len(files)
 
 
+def test_every_page_ends_with_the_teaching_line(site):
+    """The footer line of every page (html.extra_footer); jupyter-book's theme options dropped it once."""
+    from bs4 import BeautifulSoup
+
+    assert PAGES
+    for path in PAGES:
+        footer = BeautifulSoup((site / path).read_text(encoding="utf-8"), "html.parser").select_one("footer .extra_footer")
+        assert footer is not None and footer.get_text(strip=True) == "Teaching material, not a prescribing guide.", path
+
+
 @pytest.mark.parametrize("path", PAGES)
 def test_page_is_offline_clean_and_accessible(visit, path):
     v = visit(path)
