@@ -14,15 +14,17 @@ import os
 import re
 import types
 from pathlib import Path
-from typing import Any, Literal, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Any, Literal, Union, get_args, get_origin
 
-import pandas as pd
 import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from .errors import DataError, DataErrors
 from .schemas import DOCUMENTS, FOLDERS, SLUG, STATUSES, TABLES, Row
+
+if TYPE_CHECKING:  # pandas costs about a second per kernel; only the two frame builders below need it
+    import pandas as pd
 
 BIB_ENTRY = re.compile(r"^@(\w+)\s*\{\s*([^,\s]+)\s*,", re.MULTILINE)
 BIB_STATUS = re.compile(r"^\s*status\s*=\s*\{([^}]*)\}", re.MULTILINE)
@@ -495,6 +497,8 @@ class Dataset:
         return [row for _, row in self.tables[name]]
 
     def frame(self, name: str) -> pd.DataFrame:
+        import pandas as pd
+
         return pd.DataFrame([row.model_dump() for row in self.rows(name)])
 
     def by_id(self, name: str, ident: str, field: str = "id") -> BaseModel:
@@ -708,6 +712,8 @@ def dictionary() -> pd.DataFrame:
         for row in _field_rows(model):
             rows.append({"file": file, **row, "model": model.__name__, "layout": layout, "card": "data/" + card_name(file)})
     columns = ["file", "column", "type", "unit", "meaning", "allowed", "required", "values", "model", "layout", "card"]
+    import pandas as pd
+
     return pd.DataFrame(rows, columns=columns)
 
 
