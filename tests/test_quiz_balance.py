@@ -14,6 +14,7 @@ A planted unbalanced copy (tests/fixtures/quiz_unbalanced/) shows that each chec
 
 from __future__ import annotations
 
+import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -154,3 +155,40 @@ def test_counts_on_a_hand_made_example():
 def test_planted_unbalanced_quiz_fails(expected):
     found = problems(PLANTED)
     assert any(p.startswith(expected) for p in found), found
+
+
+# ------------------------------------------------------------------ teaches: the summary's links
+def test_every_quiz_question_links_the_page_that_teaches_it():
+    for name, q in questions(DATA):
+        if name.startswith("quizzes/"):
+            page = q.get("teaches")
+            assert page, f"{name}: no 'teaches'"
+            assert (ROOT / f"{page}.ipynb").is_file(), f"{name}: no page {page}"
+            assert f"file: {page}\n" in (ROOT / "_toc.yml").read_text(encoding="utf-8"), f"{name}: {page} is not in _toc.yml"
+
+
+def test_validator_names_a_teaches_link_to_a_missing_page(book):
+    from conftest import data_errors
+
+    shutil.copy(ROOT / "_toc.yml", book / "_toc.yml")
+    path = book / "data" / "quizzes" / "part1.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    # the first 'teaches:' line of the file, counted here (1-based)
+    line = next(i for i, s in enumerate(lines, 1) if s.lstrip().startswith("teaches:"))
+    lines[line - 1] = lines[line - 1].split("teaches:")[0] + "teaches: chapters/1-introduction/no-such-page\n"
+    path.write_text("".join(lines), encoding="utf-8")
+    errors = [e for e in data_errors(book) if "no-such-page" in str(e)]
+    assert len(errors) == 1, [str(e) for e in data_errors(book)]
+    e = errors[0]
+    assert (e.path, e.line, e.column) == ("data/quizzes/part1.yaml", line, "questions[0].teaches"), str(e)
+
+
+def test_validator_wants_teaches_on_every_quiz_question(book):
+    from conftest import data_errors
+
+    path = book / "data" / "quizzes" / "part2.yaml"
+    text = path.read_text(encoding="utf-8")
+    first = next(s for s in text.splitlines(keepends=True) if s.lstrip().startswith("teaches:"))
+    path.write_text(text.replace(first, "", 1), encoding="utf-8")
+    messages = [str(e) for e in data_errors(book)]
+    assert any("part2.yaml" in m and "cereblon-role" in m and "teaches" in m for m in messages), messages

@@ -11,7 +11,7 @@ from collections import Counter
 
 from ..core.numbers import plain_number, thousands
 from ..core.text import escape
-from ..data import dataset
+from ..data import dataset, page_title
 
 STATUS_CLASS = {s: "tb-status-" + s.replace(" ", "-") for s in ("verified", "not verified", "not found", "derived", "illustrative")}
 
@@ -271,7 +271,11 @@ def quiz(ident: str, presenter: bool = False):
     """The quiz in data/quizzes/<ident>.yaml. presenter=True holds answers back until revealed."""
     from ..widgets import Quiz
 
-    return Quiz(dataset().item("quizzes", ident).model_dump(), presenter=presenter)
+    spec = dataset().item("quizzes", ident).model_dump()
+    for q in spec["questions"]:  # the summary's link text: the title of the page that teaches it
+        if q.get("teaches"):
+            q["teaches_title"] = page_title(q["teaches"])
+    return Quiz(spec, presenter=presenter)
 
 
 def stepper(ident: str, presenter: bool = False):
