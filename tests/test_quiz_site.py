@@ -280,3 +280,23 @@ def test_page_works_with_storage_disabled(browser, base_url):
     # alone); nothing logged or thrown may come from the book's scripts
     ours = [e for e in errors if "thalbook" in e]
     assert ours == [], ours
+
+
+def test_stepper_summary_after_its_last_question(visit):
+    steps = yaml.safe_load((ROOT / "data/steppers/appraise-a-number.yaml").read_text(encoding="utf-8"))
+    k, stage = next((i, s) for i, s in enumerate(steps["stages"]) if s.get("question"))
+    q = stage["question"]
+    v = visit(GALLERY)
+    st = ready(v.page, STEPPER)
+    summary = st.locator(".tb-debrief")
+    for _ in range(k):
+        st.locator(".tb-next").click()
+    expect(summary).to_be_hidden()
+    answer(st, q, wrong(q))
+    # one question, answered wrong: 0 of 1, and it is listed with its page
+    expect(summary).to_be_visible()
+    expect(summary.locator(".tb-debrief-score")).to_have_text("You answered 0 of 1 right at the first try.")
+    expect(summary.locator("li")).to_have_count(1)
+    expect(summary.locator("li")).to_contain_text("Question 1: ")
+    expect(summary.locator("a.tb-debrief-link")).to_have_text(f"Read: {page_title(q['teaches'])}")
+    assert_clean(v)

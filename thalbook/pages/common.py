@@ -272,17 +272,24 @@ def quiz(ident: str, presenter: bool = False):
     from ..widgets import Quiz
 
     spec = dataset().item("quizzes", ident).model_dump()
-    for q in spec["questions"]:  # the summary's link text: the title of the page that teaches it
+    _teaches_titles(spec["questions"])
+    return Quiz(spec, presenter=presenter)
+
+
+def _teaches_titles(questions: list[dict]) -> None:
+    """The summary's link text: the title of the page that teaches each question."""
+    for q in questions:
         if q.get("teaches"):
             q["teaches_title"] = page_title(q["teaches"])
-    return Quiz(spec, presenter=presenter)
 
 
 def stepper(ident: str, presenter: bool = False):
     """The stepper in data/steppers/<ident>.yaml."""
     from ..widgets import Stepper
 
-    return Stepper(dataset().item("steppers", ident).model_dump(), presenter=presenter)
+    spec = dataset().item("steppers", ident).model_dump()
+    _teaches_titles([s["question"] for s in spec["stages"] if s.get("question")])
+    return Stepper(spec, presenter=presenter)
 
 
 def ctcae_spec() -> dict:

@@ -312,6 +312,8 @@ class Stepper(_QuestionState):
             )
         parts.append("</ol>")
         parts.append('<p class="tb-score" hidden></p>')
+        if nq:  # core.js fills in the summary once every question has been checked
+            parts.append(_debrief(wid))
         parts.append(
             '<p class="tb-controls" hidden>'
             '<button type="button" class="tb-back">Back</button> '

@@ -132,6 +132,12 @@ export function tbQuestions(root, model, questions, opts = {}) {
   const revealed = () => model.get("revealed") || {};
   // selections not yet checked, per question id (view-local: a selection is not an answer)
   let pending = {};
+  let debriefShown = false;
+  // "Question 3" for the summary, from each fieldset's legend ("Question 3 of 5")
+  const labels = opts.labels || Object.fromEntries(tbQA(root, ".tb-question").map((fs) => {
+    const legend = tbQ(fs, ".tb-legend");
+    return [fs.dataset.qid, legend ? legend.textContent.replace(/\s+of\s+\d+\s*$/, "") : fs.dataset.qid];
+  }));
 
   function scoreFields(newScored, newRevealed) {
     return tbScoreOf(questions, newScored, newRevealed, Boolean(model.get("presenter")));
@@ -245,6 +251,8 @@ export function tbQuestions(root, model, questions, opts = {}) {
       tbText(status, msg);
       tbShow(status, msg !== "");
     }
+    // the summary, where the widget has one (quizzes; steppers whose twin carries it)
+    debriefShown = tbDebrief(root, model, questions, labels);
   }
 
   return {
@@ -257,6 +265,7 @@ export function tbQuestions(root, model, questions, opts = {}) {
       tbSave(model, { answers: {}, scored: {}, revealed: {}, score: 0 });
     },
     cleanup() { for (const f of cleanups) f(); },
+    get debriefShown() { return debriefShown; },
   };
 }
 

@@ -1,13 +1,12 @@
 // quiz.js: all questions visible; choose an option, then "Check answer"; feedback per option, running
 // score, a summary at the end (missed questions linked to the page that teaches them), Restart.
-import { tbMount, tbReady, tbQ, tbText, tbShow, tbListen, tbScheduler, tbQuestions, tbAnnounce, tbVerdict, tbFeedbackText, tbDebrief } from "./core.js";
+import { tbMount, tbReady, tbQ, tbText, tbShow, tbListen, tbScheduler, tbQuestions, tbAnnounce, tbVerdict, tbFeedbackText } from "./core.js";
 
 function render({ model, el }) {
   const root = tbMount(el, model);
   const spec = model.get("spec") || {};
   const questions = spec.questions || [];
   const n = questions.length;
-  const labels = Object.fromEntries(questions.map((q, i) => [q.id, `Question ${i + 1}`]));
   let debriefShown = false;
   const qs = tbQuestions(root, model, questions, {
     onChoice(q, index) {
@@ -31,7 +30,7 @@ function render({ model, el }) {
     tbText(scoreEl, `Score: ${model.get("score") || 0} of ${n} (${counted}${answered} answered; first answer scored)`);
     tbShow(scoreEl, true);
     tbShow(controls, true);
-    const shown = tbDebrief(root, model, questions, labels);
+    const shown = qs.debriefShown;  // qs.update() filled in the summary
     if (shown && !debriefShown) {
       const score = tbQ(root, ".tb-debrief-score");
       // said after the last verdict, which the live region is still reading
@@ -51,7 +50,8 @@ function render({ model, el }) {
   const stopA = tbListen(model, ["answers", "revealed", "presenter"], () => { qs.reconcile(); schedule(); });
   const stopB = tbListen(model, ["score", "scored"], schedule);
   qs.reconcile();
-  debriefShown = tbDebrief(root, model, questions, labels);  // a quiz restored complete is not announced
+  qs.update();
+  debriefShown = qs.debriefShown;  // a quiz restored complete is not announced again
   update();
   tbReady(root);
   return () => { stopA(); stopB(); qs.cleanup(); restart.removeEventListener("click", onRestart); };
