@@ -85,8 +85,9 @@ def progress() -> HTML:
         for it in items
     )
     markup = (
-        f'<section class="thalbook-progress" data-version="{escape(book_version())}" aria-labelledby="tb-progress-title">'
-        f'<h3 id="tb-progress-title" class="tb-title">{wording("common", "progress_title")}</h3>'
+        # the page's own heading says "Your progress"; the box is named for screen readers only
+        f'<section class="thalbook-progress" data-version="{escape(book_version())}"'
+        f' aria-label="{escape(wording("common", "progress_title"))}">'
         f'<p class="tb-progress-note">{wording("common", "progress_note")}</p>'
         f'<p class="tb-progress-off" hidden>{wording("common", "progress_off")}</p>'
         f'<table class="tb-progress-table"><caption>{wording("common", "progress_caption")}</caption><thead><tr>'
