@@ -164,6 +164,7 @@ def test_presenter_quiz_holds_feedback_until_revealed(visit):
     wrong1 = next(i for i, o in enumerate(q1["options"]) if not o.get("correct"))
     fs = root.locator(f'.tb-question[data-qid="{q1["id"]}"]')
     fs.locator(".tb-radio").nth(wrong1).check()
+    fs.locator(".tb-check").click()  # choosing only selects; Check answer answers
     expect(fs.locator(".tb-qstatus")).to_have_text("Answer recorded. Press “Reveal answer” to see the feedback.")
     for j in range(len(q1["options"])):
         expect(fs.locator(".tb-feedback").nth(j)).to_be_hidden()
@@ -184,6 +185,7 @@ def test_presenter_quiz_holds_feedback_until_revealed(visit):
     right2 = next(i for i, o in enumerate(q2["options"]) if o.get("correct"))
     fs2 = root.locator(f'.tb-question[data-qid="{q2["id"]}"]')
     fs2.locator(".tb-radio").nth(right2).check()
+    fs2.locator(".tb-check").click()  # choosing only selects; Check answer answers
     # right, but not counted until revealed
     expect(score).to_have_text(f"Score: 0 of {n} (revealed answers only; 2 answered; first answer scored)")
     fs2.get_by_role("button", name="Reveal answer").click()

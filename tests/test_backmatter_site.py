@@ -97,6 +97,7 @@ def test_checklist_quiz_gives_feedback(visit):
         right = next(i for i, o in enumerate(q["options"]) if o.get("correct"))
         fs = root.locator(f'.tb-question[data-qid="{q["id"]}"]')
         fs.locator(".tb-radio").nth(right).check()
+        fs.locator(".tb-check").click()  # choosing only selects; Check answer answers
         fb = fs.locator(".tb-feedback").nth(right)
         expect(fb.locator(".tb-verdict strong")).to_have_text("Correct.")
         assert norm(q["options"][right]["feedback"]) in norm(fb.inner_text())

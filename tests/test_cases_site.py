@@ -35,6 +35,7 @@ def md_plain(s: str) -> str:
 
 def choose(stage, q: dict, index: int, correct: bool):
     stage.get_by_label(q["options"][index]["text"], exact=True).check()
+    stage.locator(".tb-check").click()  # choosing only selects; Check answer answers
     fb = stage.locator(".tb-feedback").nth(index)
     expect(fb).to_be_visible()
     expect(fb.locator(".tb-verdict strong")).to_have_text("Correct." if correct else "Not correct.")

@@ -198,12 +198,15 @@ def test_hostile_text_reads_literally_and_runs_nothing(hostile_url, browser):
         # drive every widget so the JS writes whatever it writes from the data
         quiz = roots["quiz"]
         quiz.locator(".tb-radio").nth(1).check()
+        quiz.locator(".tb-check").first.click()  # choosing only selects; Check answer answers
         quiz.locator(".tb-radio").nth(0).check()
+        quiz.locator(".tb-check").first.click()  # choosing only selects; Check answer answers
         expect(quiz.locator(".tb-feedback").nth(0)).to_be_visible()
         stepper = roots["stepper"]
         stepper.locator(".tb-next").click()
         expect(stepper.locator(".tb-progress-text")).to_have_text(f"Stage 2 of 2: {norm(H2)}")
         stepper.locator(".tb-stage").nth(1).locator(".tb-radio").nth(0).check()
+        stepper.locator(".tb-stage").nth(1).locator(".tb-check").click()  # choosing only selects; Check answer answers
         lookup = roots["lookup"]
         lookup.locator(".tb-select").select_option("b")
         expect(lookup.locator('.tb-card[data-row="rb"]')).to_be_visible()

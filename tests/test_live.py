@@ -321,17 +321,18 @@ def test_stepper_browser_and_kernel(session):
     stage = st.locator(".tb-stage:not([hidden])")
     expect(stage).to_have_count(1)
     stage.get_by_role("radio", name="No, no whole number of 27 rounds to 64%.").check()
+    stage.locator(".tb-check").click()  # choosing only selects; Check answer answers
     expect(_visible_verdict(stage)).to_have_text("Correct.")
     expect(st.locator("p.tb-score")).to_have_text(re.compile(r"^Score: 1 of 1 \(1 answered"))
 
     st.locator(".tb-back").click()
     expect(progress).to_have_text("Stage 1 of 4: The claim")
 
-    # browser -> kernel: the choice (option 1), the first-answer score and the stage are in the traits
+    # browser -> kernel: the checked answer (option 1, index 0), the first-answer score and the stage are in the traits
     got = session.probe(
         'out = {"answers": w.answers, "scored": w.scored, "score": w.score, "stage": w.stage}'
     )
-    assert got == {"answers": {"possible": 1}, "scored": {"possible": True}, "score": 1, "stage": 0}, (
+    assert got == {"answers": {"possible": 0}, "scored": {"possible": True}, "score": 1, "stage": 0}, (
         f"the stepper's traits in the kernel do not match what was done in the browser: {got}"
     )
 
@@ -350,19 +351,33 @@ def test_quiz_scores_the_first_answers(session):
     questions = qz.locator("fieldset.tb-question")
     expect(questions).to_have_count(4)
     right = questions.nth(0)
-    right.get_by_role(
-        "radio", name="The listed details could not be matched to a real paper in the searches described."
-    ).check()
+    right.get_by_role("radio", name="Its listed details matched no real paper in the searches described").check()
+    # a selection alone is no answer: the kernel's answers stay empty until "Check answer"
+    expect(right.locator(".tb-check")).to_be_enabled()
+    assert session.probe('out = {"answers": q.answers}') == {"answers": {}}
+    right.locator(".tb-check").click()
     expect(_visible_verdict(right)).to_have_text("Correct.")
     wrong = questions.nth(1)
     wrong.get_by_role("radio", name="16 of 51").check()
+    wrong.locator(".tb-check").click()
     expect(_visible_verdict(wrong)).to_have_text("Not correct.")
     expect(qz.locator("p.tb-score")).to_have_text(
         re.compile(r"^Score: 1 of 4 \(2 answered; first answer scored\)")
     )
 
     got = session.probe('out = {"answers": q.answers, "score": q.score}')
-    assert got == {"answers": {"not-found-meaning": 1, "itt-vs-evaluable": 1}, "score": 1}, got
+    assert got == {"answers": {"not-found-meaning": 2, "itt-vs-evaluable": 1}, "score": 1}, got
+
+    # kernel -> browser: an answer set in Python is a checked answer (option 2 of illustrative-weight is
+    # right in data/quizzes/evidence-labels.yaml), scored by the same JS
+    session.probe('q.answers = {**q.answers, "illustrative-weight": 1}\nout = {}')
+    expect(_visible_verdict(questions.nth(2))).to_have_text("Correct.")
+    expect(qz.locator("p.tb-score")).to_have_text(
+        re.compile(r"^Score: 2 of 4 \(3 answered; first answer scored\)")
+    )
+    assert session.probe('out = {"scored": q.scored, "score": q.score}') == {
+        "scored": {"not-found-meaning": True, "itt-vs-evaluable": False, "illustrative-weight": True}, "score": 2
+    }
 
 
 def test_lookup_grades_a_count(session):

@@ -283,6 +283,7 @@ def test_quiz_part5_right_and_wrong_answers(visit):
         right = next(k for k, o in enumerate(q["options"]) if o.get("correct"))
         first = (right + 1) % len(q["options"]) if i % 2 == 0 else right  # even questions answered wrong first
         f.get_by_label(q["options"][first]["text"], exact=True).check()
+        f.locator(".tb-check").click()  # choosing only selects; Check answer answers
         fb = f.locator(".tb-feedback").nth(first)
         expect(fb).to_be_visible()
         expect(fb.locator(".tb-verdict")).to_contain_text("Correct." if first == right else "Not correct.")
@@ -293,6 +294,7 @@ def test_quiz_part5_right_and_wrong_answers(visit):
     f0 = fieldsets.nth(0)
     right0 = next(k for k, o in enumerate(qs[0]["options"]) if o.get("correct"))
     f0.get_by_label(qs[0]["options"][right0]["text"], exact=True).check()
+    f0.locator(".tb-check").click()  # choosing only selects; Check answer answers
     expect(f0.locator(".tb-feedback").nth(right0)).to_contain_text("Correct.")
     expect(score).to_have_text(score_text(right_so_far, len(qs), len(qs)))
     root.locator(".tb-restart").click()

@@ -196,11 +196,13 @@ def test_stepper_every_stage_every_control(visit):
         fb = stages.nth(i).locator(".tb-feedback")
         if i % 2 == 0:  # even stages: a wrong answer first (scored), then the right one
             stages.nth(i).get_by_label(q["options"][wrong]["text"], exact=True).check()
+            stages.nth(i).locator(".tb-check").click()  # choosing only selects; Check answer answers
             expect(fb.nth(wrong).locator(".tb-verdict strong")).to_have_text("Not correct.")
             assert norm(q["options"][wrong]["feedback"]) in norm(fb.nth(wrong).inner_text())
         else:
             right_total += 1
         stages.nth(i).get_by_label(q["options"][right]["text"], exact=True).check()
+        stages.nth(i).locator(".tb-check").click()  # choosing only selects; Check answer answers
         expect(fb.nth(right).locator(".tb-verdict strong")).to_have_text("Correct.")
         assert norm(q["options"][right]["feedback"]) in norm(fb.nth(right).inner_text())
         expect(score).to_have_text(score_text(right_total, n, i + 1))
@@ -231,6 +233,7 @@ def test_quiz_part2_every_question(visit):
         right = next(k for k, o in enumerate(q["options"]) if o.get("correct"))
         first = right if i else (right + 1) % len(q["options"])  # question 1 answered wrong first
         f.get_by_label(q["options"][first]["text"], exact=True).check()
+        f.locator(".tb-check").click()  # choosing only selects; Check answer answers
         fb = f.locator(".tb-feedback").nth(first)
         expect(fb).to_be_visible()
         assert norm(q["options"][first]["feedback"]) in norm(fb.inner_text())
@@ -239,6 +242,7 @@ def test_quiz_part2_every_question(visit):
     for i, q in enumerate(qs):
         for k, o in enumerate(q["options"]):
             fieldsets.nth(i).get_by_label(o["text"], exact=True).check()
+            fieldsets.nth(i).locator(".tb-check").click()  # choosing only selects; Check answer answers
             expect(fieldsets.nth(i).locator(".tb-feedback").nth(k)).to_contain_text(norm(o["feedback"])[:50])
     expect(score).to_have_text(score_text(len(qs) - 1, len(qs), len(qs)))
     root.locator(".tb-restart").click()

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import math
 import re
+import tomllib
 
 import pytest
+from conftest import ROOT
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -174,7 +176,9 @@ def test_quiz_traits_and_twin():
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert len(bundle["text/plain"]) < 60
     html = bundle["text/html"]
-    assert html.startswith('<div class="thalbook-widget" data-kind="quiz" id="tbw-quiz-labels">')
+    # data-version: the namespace of the progress a reader's browser keeps (pyproject.toml's version)
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    assert html.startswith(f'<div class="thalbook-widget" data-kind="quiz" id="tbw-quiz-labels" data-version="{version}">')
     assert html.endswith("</script></div>")
     body, state = split_twin(html)
     assert state["answers"] == {"q1": 2} and state["presenter"] is True and state["kind"] == "quiz"

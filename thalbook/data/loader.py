@@ -472,6 +472,9 @@ class Dataset:
                         errors.append(DataError(shown, line, _path_name(loc + ("id",)), f"duplicate question id '{q.id}'"))
                     ids[q.id] = line
                     check_source(shown, _line_finder(lines)(loc + ("source",)), _path_name(loc + ("source",)), q)
+                    if q.teaches and not self._page_exists(q.teaches):
+                        errors.append(DataError(shown, _line_finder(lines)(loc + ("teaches",)), _path_name(loc + ("teaches",)),
+                                                f"no page '{q.teaches}' (.ipynb or .md) in the book"))
                 for i, stage in enumerate(getattr(doc, "stages", [])):
                     if [s.id for s in doc.stages].count(stage.id) > 1:
                         errors.append(DataError(shown, _line_finder(lines)(("stages", i)), f"stages[{i}].id", f"duplicate stage id '{stage.id}'"))
@@ -491,6 +494,12 @@ class Dataset:
                 line_of = _line_finder(read_yaml(self.dir / name, shown)[1])
                 errors.extend(DataError(shown, line_of(path), _path_name(path), message) for path, message in doc.cross_check(self))
         return errors
+
+    def _page_exists(self, page: str) -> bool:
+        """The page exists as .ipynb or .md (that it is published, in _toc.yml, is a test of the book's own
+        toc: books cut down for a test build keep fewer pages)."""
+        base = self.root / page
+        return any(base.with_name(base.name + s).is_file() for s in (".ipynb", ".md"))
 
     # ------------------------------------------------------------ access
     def rows(self, name: str) -> list[BaseModel]:

@@ -192,6 +192,12 @@ class Question(Sourced):
     id: str = col("Identifier, unique in its file", pattern=SLUG)
     prompt: str = col("The question (Markdown)")
     options: list[Option] = Field(min_length=3, max_length=5, description="3 to 5 options")
+    teaches: str | None = col(
+        "The book page that teaches the answer, as a path without suffix (e.g. 'chapters/1-introduction/1.2-mds-and-dba');"
+        " the quiz's end-of-quiz summary links a missed question to it",
+        default=None,
+        pattern=r"^chapters/[A-Za-z0-9._/-]+$",
+    )
 
     @model_validator(mode="after")
     def one_right_answer(self):
@@ -205,6 +211,13 @@ class Quiz(Row):
     id: str = col("Identifier: tb.quiz('id')", pattern=SLUG)
     title: str = col("Title shown above the quiz")
     questions: list[Question] = col("The questions, in the order shown", min_length=1)
+
+    @model_validator(mode="after")
+    def every_question_teaches(self):
+        missing = [q.id for q in self.questions if not q.teaches]
+        if missing:  # the summary at the end links each missed question to its page
+            raise ValueError(f"field 'teaches': every question of a quiz names the page that teaches it; missing in {', '.join(missing)}")
+        return self
 
 
 class Stage(Row):

@@ -11,7 +11,7 @@ from collections import Counter
 
 from ..core.numbers import plain_number, thousands
 from ..core.text import escape
-from ..data import dataset
+from ..data import dataset, page_title
 
 STATUS_CLASS = {s: "tb-status-" + s.replace(" ", "-") for s in ("verified", "not verified", "not found", "derived", "illustrative")}
 
@@ -271,14 +271,25 @@ def quiz(ident: str, presenter: bool = False):
     """The quiz in data/quizzes/<ident>.yaml. presenter=True holds answers back until revealed."""
     from ..widgets import Quiz
 
-    return Quiz(dataset().item("quizzes", ident).model_dump(), presenter=presenter)
+    spec = dataset().item("quizzes", ident).model_dump()
+    _teaches_titles(spec["questions"])
+    return Quiz(spec, presenter=presenter)
+
+
+def _teaches_titles(questions: list[dict]) -> None:
+    """The summary's link text: the title of the page that teaches each question."""
+    for q in questions:
+        if q.get("teaches"):
+            q["teaches_title"] = page_title(q["teaches"])
 
 
 def stepper(ident: str, presenter: bool = False):
     """The stepper in data/steppers/<ident>.yaml."""
     from ..widgets import Stepper
 
-    return Stepper(dataset().item("steppers", ident).model_dump(), presenter=presenter)
+    spec = dataset().item("steppers", ident).model_dump()
+    _teaches_titles([s["question"] for s in spec["stages"] if s.get("question")])
+    return Stepper(spec, presenter=presenter)
 
 
 def ctcae_spec() -> dict:

@@ -51,7 +51,7 @@ def plotly_js_path() -> Path:
 
 
 def page_needs_engine(body: str) -> bool:
-    return 'class="thalbook-widget' in body or 'class="thalbook-figure' in body
+    return any(f'class="thalbook-{k}' in body for k in ("widget", "figure", "progress"))
 
 
 def dedupe_inline_scripts(context: dict) -> None:

@@ -18,6 +18,8 @@ import copy
 import json
 import re
 from collections.abc import Mapping
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as _pkg_version
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +54,15 @@ def state_json(state: Mapping[str, Any]) -> str:
     # "</" -> "<\/" (the contract); any other "<" opening a tag-like sequence -> \u003c, so the JSON
     # never contains "<script", "<!--" or "</" and an HTML scanner sees no markup in it
     return re.sub(r"<(?=[!?a-zA-Z])", r"\\u003c", s.replace("</", "<\\/"))
+
+
+def book_version() -> str:
+    """The book's version (pyproject.toml, via the installed package): the namespace of the progress a
+    reader's browser keeps, so a new edition never reads answers given to another."""
+    try:
+        return _pkg_version("thalbook")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "dev"
 
 
 def _badge(status: str | None) -> str:
@@ -108,7 +119,8 @@ class ThalbookWidget(anywidget.AnyWidget):
 
     def static_html(self) -> str:
         return (
-            f'<div class="thalbook-widget" data-kind="{escape(self.KIND)}" id="{escape(self.dom_id)}">'
+            f'<div class="thalbook-widget" data-kind="{escape(self.KIND)}" id="{escape(self.dom_id)}"'
+            f' data-version="{escape(book_version())}">'
             f"{self.render_inner()}"
             f'<script type="application/json" class="thalbook-state">{state_json(self.state())}</script>'
             "</div>"
@@ -170,6 +182,8 @@ def _question_html(wid: str, q: dict, label: str) -> str:
             f"{o['feedback_html']}</div></li>"
         )
     out.append("</ul>")
+    # choosing only selects (arrow keys move through the radio group); "Check answer" answers
+    out.append('<p class="tb-check-row" hidden><button type="button" class="tb-check" disabled>Check answer</button></p>')
     out.append(_meta(q.get("source"), q.get("status")))
     out.append(
         '<p class="tb-question-controls" hidden>'
@@ -180,15 +194,28 @@ def _question_html(wid: str, q: dict, label: str) -> str:
 
 
 class _QuestionState(ThalbookWidget):
-    answers = t.Dict().tag(sync=True)  # question id -> option index (latest choice)
+    answers = t.Dict().tag(sync=True)  # question id -> option index (latest checked answer; a selection alone is not one)
     scored = t.Dict().tag(sync=True)  # question id -> was the FIRST answer right (set by JS)
     revealed = t.Dict().tag(sync=True)  # question id -> True once "Reveal answer" pressed (presenter mode)
     score = t.Int(0).tag(sync=True)
     presenter = t.Bool(False).tag(sync=True)
 
 
+def _debrief(wid: str) -> str:
+    """The end-of-quiz summary, filled in by core.js once every question has been checked."""
+    return (
+        f'<section class="tb-debrief" hidden aria-labelledby="{wid}-debrief-title">'
+        f'<h4 class="tb-debrief-title" id="{wid}-debrief-title" tabindex="-1">Your summary</h4>'
+        '<p class="tb-debrief-score"></p>'
+        '<p class="tb-debrief-lead" hidden>Questions to read up on:</p>'
+        '<ul class="tb-debrief-missed"></ul></section>'
+    )
+
+
 class Quiz(_QuestionState):
-    """spec: {id, title, questions: [{id, prompt, options: [{text, correct, feedback}], source, status}]}"""
+    """spec: {id, title, questions: [{id, prompt, options: [{text, correct, feedback}], source, status,
+    teaches?, teaches_title?}]}; ``teaches`` is the page (path without suffix) the summary links a missed
+    question to."""
 
     KIND = "quiz"
     STATE = ("answers", "scored", "revealed", "score", "presenter")
@@ -208,6 +235,7 @@ class Quiz(_QuestionState):
         return (
             f'{_title(self.spec)}<ol class="tb-questions">{items}</ol>'
             f'<p class="tb-score" hidden></p>'
+            f"{_debrief(wid)}"
             f'<p class="tb-controls" hidden><button type="button" class="tb-restart">Restart</button></p>'
             f"{_live(wid)}"
         )
@@ -284,6 +312,8 @@ class Stepper(_QuestionState):
             )
         parts.append("</ol>")
         parts.append('<p class="tb-score" hidden></p>')
+        if nq:  # core.js fills in the summary once every question has been checked
+            parts.append(_debrief(wid))
         parts.append(
             '<p class="tb-controls" hidden>'
             '<button type="button" class="tb-back">Back</button> '

@@ -48,6 +48,162 @@ export function makeModel(state) {
   };
 }
 
+// ------------------------------------------------------------------ progress kept in this browser
+// Only localStorage, only on the static site, keys "thalbook:<book version>:<kind>:<id>". Nothing is
+// sent anywhere. Storage that is off or full (private windows, blocked site data) is simply not used.
+const STORE_PREFIX = "thalbook:";
+const STORED_KINDS = new Set(["quiz", "stepper"]);
+
+export function progressStore() {
+  try {
+    const s = window.localStorage;
+    const probe = STORE_PREFIX + "probe";
+    s.setItem(probe, "1");
+    s.removeItem(probe);
+    return s;
+  } catch (e) {
+    return null;
+  }
+}
+
+export function progressKey(version, kind, id) {
+  return `${STORE_PREFIX}${version || "dev"}:${kind}:${id}`;
+}
+
+function readSaved(store, key) {
+  try {
+    const v = JSON.parse(store.getItem(key) || "null");
+    return v && typeof v === "object" ? v : null;
+  } catch (e) {
+    return null;
+  }
+}
+
+function questionsOf(state) {
+  const spec = state.spec || {};
+  return spec.questions || (spec.stages || []).filter((s) => s.question).map((s) => s.question);
+}
+
+/** Saved answers and stage put back into the state, keeping only what still fits this spec. */
+export function restoreProgress(state, saved) {
+  if (!saved) return state;
+  const qs = Object.fromEntries(questionsOf(state).map((q) => [q.id, q.options.length]));
+  const answers = {};
+  const scored = {};
+  for (const [qid, idx] of Object.entries(saved.answers || {})) {
+    if (Number.isInteger(idx) && idx >= 0 && idx < (qs[qid] || 0)) answers[qid] = idx;
+  }
+  for (const [qid, ok] of Object.entries(saved.scored || {})) {
+    if (qid in answers && typeof ok === "boolean") scored[qid] = ok;
+  }
+  const out = { ...state, answers, scored };
+  const n = ((state.spec || {}).stages || []).length;
+  if (n && Number.isInteger(saved.stage) && saved.stage >= 0 && saved.stage < n) out.stage = saved.stage;
+  return out;
+}
+
+function summary(model, state, old) {
+  const questions = questionsOf(state);
+  const answers = model.get("answers") || {};
+  const scored = model.get("scored") || {};
+  const stages = ((state.spec || {}).stages || []).length;
+  const stage = model.get("stage");
+  return {
+    answers,
+    scored,
+    stage: Number.isInteger(stage) ? stage : undefined,
+    reached: Number.isInteger(stage) ? Math.max(stage, (old && old.reached) || 0) : undefined,
+    stages: stages || undefined,
+    questions: questions.length,
+    answered: questions.filter((q) => q.id in answers).length,
+    right: questions.filter((q) => scored[q.id] === true).length,
+  };
+}
+
+/** Keep this widget's answers (and stage) in the browser; returns the possibly restored state. */
+function persist(el, state, store) {
+  const kind = el.dataset.kind || state.kind;
+  const id = (state.spec || {}).id;
+  if (!store || !STORED_KINDS.has(kind) || !id || state.presenter) return { state, watch: () => {} };
+  const key = progressKey(el.dataset.version, kind, id);
+  const restored = restoreProgress(state, readSaved(store, key));
+  return {
+    state: restored,
+    watch(model) {
+      let last = readSaved(store, key);
+      model.on("change", () => {
+        last = summary(model, restored, last);
+        try { store.setItem(key, JSON.stringify(last)); } catch (e) { /* full or blocked: not kept */ }
+      });
+    },
+  };
+}
+
+const PART_WORDS = (done, total) => `${done} of ${total}`;
+
+/** Fill the landing page's "Your progress" box from storage; its Reset button clears it. */
+export function renderProgress(box, store = progressStore()) {
+  const version = box.dataset.version;
+  const items = Array.from(box.querySelectorAll(".tb-progress-item"));
+  const off = box.querySelector(".tb-progress-off");
+  const controls = box.querySelector(".tb-progress-controls");
+  if (off) off.hidden = Boolean(store);
+  if (controls) controls.hidden = !store;
+  const parts = new Map();
+  for (const li of items) {
+    const saved = store ? readSaved(store, progressKey(version, li.dataset.kind, li.dataset.id)) : null;
+    const nq = Number(li.dataset.questions) || 0;
+    const ns = Number(li.dataset.stages) || 0;
+    const answered = saved ? Number(saved.answered) || 0 : 0;
+    const right = saved ? Number(saved.right) || 0 : 0;
+    const reached = saved && Number.isInteger(saved.reached) ? saved.reached : null;
+    const done = nq > 0 ? answered >= nq : reached !== null && reached >= ns - 1;
+    let text = "not started";
+    if (saved && (answered || reached)) {
+      const bits = [];
+      if (ns && reached !== null) bits.push(`stage ${reached + 1} of ${ns} reached`);
+      if (nq) bits.push(`${answered} of ${nq} answered, ${right} right at the first try`);
+      text = (done ? "done: " : "") + bits.join("; ");
+    }
+    const state = li.querySelector(".tb-progress-state");
+    if (state) state.textContent = text;
+    li.dataset.done = String(done);
+    const p = parts.get(li.dataset.part) || { done: 0, total: 0, right: 0, answered: 0 };
+    p.total += 1;
+    p.done += done ? 1 : 0;
+    p.right += right;
+    p.answered += answered;
+    parts.set(li.dataset.part, p);
+  }
+  for (const tr of box.querySelectorAll("tr[data-part]")) {
+    const p = parts.get(tr.dataset.part) || { done: 0, total: 0, right: 0, answered: 0 };
+    tr.querySelector(".tb-progress-done").textContent = PART_WORDS(p.done, p.total);
+    tr.querySelector(".tb-progress-score").textContent = p.answered ? `${p.right} of ${p.answered} answers` : "–";
+  }
+  box.dataset.ready = "true";
+}
+
+function wireProgress(box) {
+  if (box.dataset.ready) return;
+  const store = progressStore();
+  renderProgress(box, store);
+  const reset = box.querySelector(".tb-progress-reset");
+  if (reset && store) {
+    reset.addEventListener("click", () => {
+      // every key of this book, any version: "reset my progress" means all of it
+      const keys = [];
+      for (let i = 0; i < store.length; i += 1) {
+        const k = store.key(i);
+        if (k && k.startsWith(STORE_PREFIX)) keys.push(k);
+      }
+      keys.forEach((k) => store.removeItem(k));
+      renderProgress(box, store);
+      const live = box.querySelector(".tb-live");
+      if (live) live.textContent = "Your progress has been reset.";
+    });
+  }
+}
+
 function showError(el, message) {
   const p = document.createElement("p");
   p.className = "tb-error-box";
@@ -64,13 +220,16 @@ async function bootWidget(el) {
   try {
     const script = el.querySelector(":scope > script.thalbook-state");
     if (!script) throw new Error("no state");
-    const state = JSON.parse(script.textContent);
-    const kind = el.dataset.kind || state.kind;
+    const parsed = JSON.parse(script.textContent);
+    const kind = el.dataset.kind || parsed.kind;
     if (!KIND_RE.test(kind || "")) throw new Error("unknown widget kind " + kind);
     const mod = await import(new URL("./" + kind + ".js", import.meta.url).href);
     const api = mod.default || mod;
     const render = typeof api === "function" ? (await api()).render : api.render;
-    await render({ model: makeModel(state), el });
+    const kept = persist(el, parsed, progressStore());
+    const model = makeModel(kept.state);
+    await render({ model, el });
+    kept.watch(model);
     if (el.dataset.ready !== "true") el.dataset.ready = "true";
   } catch (err) {
     console.error("thalbook widget", el.id, err);
@@ -123,6 +282,7 @@ function watchFigures(root) {
 export function boot(root = document) {
   const widgets = Array.from(root.querySelectorAll(".thalbook-widget:not([data-ready])"));
   watchFigures(root);
+  root.querySelectorAll(".thalbook-progress").forEach(wireProgress);
   return Promise.all(widgets.map(bootWidget));
 }
 

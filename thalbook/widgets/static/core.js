@@ -119,8 +119,10 @@ export function tbReconcile(questions, answers, scored) {
 }
 
 /**
- * Wire the question fieldsets inside `root`. Returns {update(), restart(), cleanup()}.
- * `onChoice(question, index, verdict)` is called after the model was updated by a choice.
+ * Wire the question fieldsets inside `root`. Returns {update(), restart(), cleanup(), ...}.
+ * Choosing an option only selects it (the radio group's arrow keys move the selection); the question's
+ * "Check answer" button answers it. `onChoice(question, index)` is called after the model was updated
+ * by a check.
  */
 export function tbQuestions(root, model, questions, opts = {}) {
   const byId = Object.fromEntries(questions.map((q) => [q.id, q]));
@@ -128,6 +130,14 @@ export function tbQuestions(root, model, questions, opts = {}) {
   const answers = () => model.get("answers") || {};
   const scored = () => model.get("scored") || {};
   const revealed = () => model.get("revealed") || {};
+  // selections not yet checked, per question id (view-local: a selection is not an answer)
+  let pending = {};
+  let debriefShown = false;
+  // "Question 3" for the summary, from each fieldset's legend ("Question 3 of 5")
+  const labels = opts.labels || Object.fromEntries(tbQA(root, ".tb-question").map((fs) => {
+    const legend = tbQ(fs, ".tb-legend");
+    return [fs.dataset.qid, legend ? legend.textContent.replace(/\s+of\s+\d+\s*$/, "") : fs.dataset.qid];
+  }));
 
   function scoreFields(newScored, newRevealed) {
     return tbScoreOf(questions, newScored, newRevealed, Boolean(model.get("presenter")));
@@ -136,6 +146,7 @@ export function tbQuestions(root, model, questions, opts = {}) {
   function choose(qid, index) {
     const q = byId[qid];
     if (!q) return;
+    delete pending[qid];
     const sc = scored();
     const newScored = tbHas(sc, qid) ? sc : { ...sc, [qid]: tbIsCorrect(q, index) };
     const newAnswers = { ...answers(), [qid]: index };
@@ -149,14 +160,31 @@ export function tbQuestions(root, model, questions, opts = {}) {
     if (opts.onReveal) opts.onReveal(byId[qid]);
   }
 
+  function selected(fs) {
+    const on = tbQA(fs, ".tb-radio").find((r) => r.checked);
+    return on ? Number(on.value) : null;
+  }
+
   for (const fs of tbQA(root, ".tb-question")) {
     const qid = fs.dataset.qid;
     const onChange = (ev) => {
       const t = ev.target;
-      if (t && t.classList && t.classList.contains("tb-radio") && t.checked) choose(qid, Number(t.value));
+      if (t && t.classList && t.classList.contains("tb-radio") && t.checked) {
+        pending[qid] = Number(t.value);
+        update();
+      }
     };
     fs.addEventListener("change", onChange);
     cleanups.push(() => fs.removeEventListener("change", onChange));
+    const check = tbQ(fs, ".tb-check");
+    if (check) {
+      const onCheck = () => {
+        const idx = tbHas(pending, qid) ? pending[qid] : selected(fs);
+        if (idx !== null) choose(qid, idx);
+      };
+      check.addEventListener("click", onCheck);
+      cleanups.push(() => check.removeEventListener("click", onCheck));
+    }
     const btn = tbQ(fs, ".tb-reveal");
     if (btn) {
       const onClick = () => reveal(qid);
@@ -188,9 +216,10 @@ export function tbQuestions(root, model, questions, opts = {}) {
       const q = byId[qid];
       if (!q) continue;
       const chosen = tbHas(a, qid) ? Number(a[qid]) : null;
+      const sel = tbHas(pending, qid) ? pending[qid] : chosen;
       const shown = !presenter || Boolean(rv[qid]);
       for (const input of tbQA(fs, ".tb-radio")) {
-        const on = chosen !== null && Number(input.value) === chosen;
+        const on = sel !== null && Number(input.value) === sel;
         if (input.checked !== on) input.checked = on;
       }
       for (const li of tbQA(fs, ".tb-option")) {
@@ -204,6 +233,10 @@ export function tbQuestions(root, model, questions, opts = {}) {
         li.classList.toggle("tb-right", showFb && isRight);
         li.classList.toggle("tb-wrong", showFb && !isRight);
       }
+      const check = tbQ(fs, ".tb-check");
+      // enabled once something is selected; never disabled under the keyboard user after a check
+      if (check) check.disabled = sel === null;
+      tbShow(tbQ(fs, ".tb-check-row"), true);
       tbShow(tbQ(fs, ".tb-question-controls"), presenter);
       const btn = tbQ(fs, ".tb-reveal");
       if (btn) btn.disabled = Boolean(rv[qid]);
@@ -218,6 +251,8 @@ export function tbQuestions(root, model, questions, opts = {}) {
       tbText(status, msg);
       tbShow(status, msg !== "");
     }
+    // the summary, where the widget has one (quizzes; steppers whose twin carries it)
+    debriefShown = tbDebrief(root, model, questions, labels);
   }
 
   return {
@@ -226,10 +261,77 @@ export function tbQuestions(root, model, questions, opts = {}) {
     choose,
     reveal,
     restart() {
+      pending = {};
       tbSave(model, { answers: {}, scored: {}, revealed: {}, score: 0 });
     },
     cleanup() { for (const f of cleanups) f(); },
+    get debriefShown() { return debriefShown; },
   };
+}
+
+/** The feedback of option `index` as plain text (for the live region), from the rendered twin. */
+export function tbFeedbackText(root, q, index) {
+  const fs = Array.from(root.querySelectorAll(".tb-question")).find((f) => f.dataset.qid === q.id);
+  const fb = fs && fs.querySelector(`.tb-feedback[data-option="${Number(index)}"]`);
+  if (!fb) return "";
+  return Array.from(fb.children)
+    .filter((c) => !c.classList.contains("tb-verdict"))
+    .map((c) => c.textContent.trim())
+    .join(" ");
+}
+
+// Site root of the static book: this module is served from <root>/_static/thalbook/core.js. Live
+// (anywidget) the module is a blob, and the notebooks sit two folders below the book's root.
+const TB_HERE = (() => { try { return String(import.meta.url); } catch (e) { return ""; } })();
+
+/** Link to a book page given as 'chapters/<part>/<page>' (no suffix). */
+export function tbPageHref(page) {
+  const m = TB_HERE.match(/^(.*\/)_static\/thalbook\/[^/]*$/);
+  if (m) return new URL(page + ".html", m[1]).href;
+  return "../../" + page + ".ipynb";
+}
+
+/**
+ * The end-of-quiz summary: once every question has been checked (in presenter mode: revealed), the
+ * score and each question whose first answer was wrong, linked to the page that teaches it.
+ * Returns true when the summary is shown.
+ */
+export function tbDebrief(root, model, questions, labels) {
+  const box = tbQ(root, ".tb-debrief");
+  if (!box) return false;
+  const a = model.get("answers") || {};
+  const sc = model.get("scored") || {};
+  const rv = model.get("revealed") || {};
+  const presenter = Boolean(model.get("presenter"));
+  const done = questions.length > 0 && questions.every((q) => tbHas(a, q.id) && (!presenter || rv[q.id]));
+  tbShow(box, done);
+  if (!done) return false;
+  const missed = questions.filter((q) => sc[q.id] !== true);
+  const right = questions.length - missed.length;
+  tbText(tbQ(box, ".tb-debrief-score"),
+    `You answered ${right} of ${questions.length} right at the first try.` +
+    (missed.length ? "" : " Nothing to read up on."));
+  tbShow(tbQ(box, ".tb-debrief-lead"), missed.length > 0);
+  const list = tbQ(box, ".tb-debrief-missed");
+  const key = missed.map((q) => q.id).join(" ");
+  if (list.dataset.key !== key) {
+    list.dataset.key = key;
+    list.replaceChildren(...missed.map((q) => {
+      const li = document.createElement("li");
+      // an inert document: only the prompt's text is used
+      const prompt = new DOMParser().parseFromString(q.prompt_html || "", "text/html").body.textContent.trim();
+      li.append(`${labels[q.id] || q.id}: ${prompt} `);
+      if (q.teaches) {
+        const link = document.createElement("a");
+        link.className = "tb-debrief-link";
+        link.href = tbPageHref(q.teaches);
+        link.textContent = `Read: ${q.teaches_title || q.teaches}`;
+        li.append(link);
+      }
+      return li;
+    }));
+  }
+  return true;
 }
 
 /** Text of the verdict announced after a choice. */

@@ -1,14 +1,18 @@
-// quiz.js: all questions visible, feedback per option, running score, Restart.
-import { tbMount, tbReady, tbQ, tbText, tbShow, tbListen, tbScheduler, tbQuestions, tbAnnounce, tbVerdict } from "./core.js";
+// quiz.js: all questions visible; choose an option, then "Check answer"; feedback per option, running
+// score, a summary at the end (missed questions linked to the page that teaches them), Restart.
+import { tbMount, tbReady, tbQ, tbText, tbShow, tbListen, tbScheduler, tbQuestions, tbAnnounce, tbVerdict, tbFeedbackText } from "./core.js";
 
 function render({ model, el }) {
   const root = tbMount(el, model);
   const spec = model.get("spec") || {};
   const questions = spec.questions || [];
   const n = questions.length;
+  let debriefShown = false;
   const qs = tbQuestions(root, model, questions, {
     onChoice(q, index) {
-      tbAnnounce(root, `${tbVerdict(model, q, index)}. Score ${model.get("score")} of ${n}`);
+      const verdict = tbVerdict(model, q, index);
+      const fb = verdict === "Answer recorded" ? "" : ` ${tbFeedbackText(root, q, index)}`;
+      tbAnnounce(root, `${verdict}.${fb} Score ${model.get("score")} of ${n}`);
     },
     onReveal() {
       tbAnnounce(root, `Answer revealed. Score ${model.get("score")} of ${n}`);
@@ -26,6 +30,13 @@ function render({ model, el }) {
     tbText(scoreEl, `Score: ${model.get("score") || 0} of ${n} (${counted}${answered} answered; first answer scored)`);
     tbShow(scoreEl, true);
     tbShow(controls, true);
+    const shown = qs.debriefShown;  // qs.update() filled in the summary
+    if (shown && !debriefShown) {
+      const score = tbQ(root, ".tb-debrief-score");
+      // said after the last verdict, which the live region is still reading
+      setTimeout(() => tbAnnounce(root, `Quiz complete. ${score ? score.textContent : ""}`), 1500);
+    }
+    debriefShown = shown;
   }
   const onRestart = () => {
     qs.restart();
@@ -39,6 +50,8 @@ function render({ model, el }) {
   const stopA = tbListen(model, ["answers", "revealed", "presenter"], () => { qs.reconcile(); schedule(); });
   const stopB = tbListen(model, ["score", "scored"], schedule);
   qs.reconcile();
+  qs.update();
+  debriefShown = qs.debriefShown;  // a quiz restored complete is not announced again
   update();
   tbReady(root);
   return () => { stopA(); stopB(); qs.cleanup(); restart.removeEventListener("click", onRestart); };
