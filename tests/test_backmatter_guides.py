@@ -257,7 +257,7 @@ def test_the_guides_examples_pass_the_real_validator(book, monkeypatch):
 
 def test_the_error_the_guide_quotes_is_the_real_one(book):
     rel, text = next((k, v) for k, v in guide_examples().items() if "quizzes" in k)
-    broken = text.replace("      - text: The paper does not exist.\n", "      - text: The paper does not exist.\n        correct: true\n", 1)
+    broken = text.replace("      - text: The paper was shown never to exist.\n", "      - text: The paper was shown never to exist.\n        correct: true\n", 1)
     assert broken != text
     (book / rel).write_text(broken + "\n", encoding="utf-8")
     (error,) = data_errors(book)
@@ -428,7 +428,7 @@ def test_the_guides_data_errors_are_the_validators_words(book):
     path.write_text(original)
 
     rel, quiz = next((k, v) for k, v in guide_examples().items() if "quizzes" in k)
-    option = "      - text: The paper does not exist.\n"
+    option = "      - text: The paper was shown never to exist.\n"
     broken = {
         two_correct: quiz.replace(option, option + "        correct: true\n", 1),
         yes: quiz.replace("        correct: true\n", "        correct: yes\n", 1),
