@@ -71,7 +71,11 @@ from sphinx_external_toc.parsing import parse_toc_yaml
 
 def execute(path, timeout, allow_errors):
     nb = nbformat.read(path, as_version=4)
-    result = single_nb_execution(nb, cwd=str(Path(path).parent), timeout=timeout, allow_errors=allow_errors)
+    try:
+        result = single_nb_execution(nb, cwd=str(Path(path).parent), timeout=timeout, allow_errors=allow_errors)
+    except Exception as exc:  # e.g. a kernel that does not start in time on a busy machine: leave it uncached
+        print(f"{path}: {type(exc).__name__}: {exc}", flush=True)
+        return path, nb, 0.0, True
     return path, nb, result.time, result.err is not None
 
 if __name__ == "__main__":
