@@ -104,7 +104,7 @@ def labs_table(stage: Any, age_years: int, refs: dict[str, Any]) -> dict[str, An
     }
 
 
-def case_spec(case: Any, weight: Any, capsule: Any, half_life: str, refs: dict[str, Any] | None = None) -> dict[str, Any]:
+def case_spec(case: Any, weight: Any, capsule: Any, half_life: str, refs: dict[str, Any]) -> dict[str, Any]:
     """The Stepper spec of one validated case (``schemas.Case``); ``refs``: lab_reference.yaml rows by id."""
     stages = []
     for st in case.stages:
@@ -128,7 +128,7 @@ def case_spec(case: Any, weight: Any, capsule: Any, half_life: str, refs: dict[s
         stage: dict[str, Any] = {"id": st.id, "title": st.title, "body": body, "notes": notes,
                                  "next": st.next, "branch": st.branch}
         if st.labs:
-            stage["tables"] = [labs_table(st, case.age_years, refs or {})]
+            stage["tables"] = [labs_table(st, case.age_years, refs)]
         if st.choice is not None:
             stage["choice"] = st.choice.model_dump()
         if st.question is not None:
