@@ -28,7 +28,6 @@ from types import SimpleNamespace
 
 import pytest
 import yaml
-from conftest import norm
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser

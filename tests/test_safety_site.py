@@ -17,6 +17,7 @@ pytestmark = pytest.mark.browser
 
 P41 = "chapters/4-safety/4.1-safety-evaluation-and-monitoring.html"
 P42 = "chapters/4-safety/4.2-adverse-reactions-and-management.html"
+P421 = "chapters/4-safety/4.2.1-treatment-course-decisions.html"  # the simulator, split from 4.2
 EXPLORER = "#tbw-lookup-dose-adjustment"
 CAPSULES = "#tbw-calculator-capsules"
 COURSE = "#tbw-stepper-treatment-course"
@@ -316,7 +317,7 @@ def answer(stage, option_text):
 
 
 def test_treatment_course_simulator(visit):
-    v = visit(P42)
+    v = visit(P421)
     root = ready(v.page, COURSE)
     progress, nxt = root.locator(".tb-progress-text"), root.locator(".tb-next")
     stages = root.locator(".tb-stage")
@@ -358,13 +359,17 @@ def test_treatment_course_simulator(visit):
             assert text in body, body
         else:  # the reader decides from the findings before the table's answer shows
             assert "Dose for the coming weeks" not in body and "Action:" not in body, body
+            reveal = stage.locator(".tb-stage-reveal")
+            expect(reveal).to_be_hidden()  # the table's answer waits for the reader's decision
             if i == 2:  # a milder choice first: the feedback names what the table asks for instead
                 fb = answer(stage, "Continue at the same dose")
                 expect(fb).to_be_visible()
-                assert "Milder than the teaching rule table, which asks to interrupt the drug for now." in norm(fb.inner_text())
+                assert "Milder than the teaching rule table, which asks to interrupt the drug for now" in norm(fb.inner_text())
             fb = answer(stage, decision)
             expect(fb).to_be_visible()
-            shown = norm(fb.inner_text())
+            assert "This is what the teaching rule table asks for here" in norm(fb.inner_text())
+            expect(reveal).to_be_visible()
+            shown = norm(reveal.inner_text())
             assert f"Dose for the coming weeks: {dose}" in shown, shown
             assert text in shown, shown
         if i < 6:

@@ -232,7 +232,7 @@ def test_stepper_traits_and_twin():
     body, state = split_twin(html)
     assert state["stage"] == 2 and state["answers"] == {"q1": 0}
     assert_safe(html)
-    for i, t in enumerate(["Presentation " + ESC_IMG + ESC_SCRIPT, "Work-up", "Diagnosis"]):
+    for t in ["Presentation " + ESC_IMG + ESC_SCRIPT, "Work-up", "Diagnosis"]:
         assert f'<h4 class="tb-stage-title" tabindex="-1">{t}</h4>' in body
     assert "Stage 1 of 3" in body and "Stage 1 of 3:" not in body  # the title once, not in the progress line too
     assert f"Body one {ESC_IMG}{ESC_SCRIPT}" in body

@@ -360,16 +360,16 @@ def _stage_answer(s: dict) -> list[str]:
 
 
 def course_question(s: dict, prev: dict) -> dict:
-    """The decision at one check: the reader picks what to do from the findings; every option's feedback
-    gives the rule table's answer (``simulate_course``, from ``core.decision``) and why."""
+    """The decision at one check: the reader picks what to do from the findings; the feedback says how the
+    pick compares with the rule table's answer (``simulate_course``, from ``core.decision``), and the
+    stage's ``reveal`` (``_stage_answer``) gives that answer and why once the question is answered."""
     words = word_group(PART, "course_decisions")
     answer = COURSE_DECISIONS.index(s["decision"])
-    why = "\n".join(_stage_answer(s))
     options = []
     for i, d in enumerate(COURSE_DECISIONS):
         lead = _w("course_fb_right") if i == answer else _w(
             "course_fb_milder" if i < answer else "course_fb_stronger", table=words[s["decision"]].lower())
-        options.append({"text": words[d], "correct": i == answer, "feedback": f"{lead}\n\n{why}"})
+        options.append({"text": words[d], "correct": i == answer, "feedback": lead})
     top = s["top"]
     return {"id": f"course-{s['id']}", "prompt": _w("course_prompt", mg=js_num(prev["dose_mg"])), "options": options,
             "source": top.source if top else "thalbook_evidence_notes", "status": top.status if top else "illustrative"}
@@ -418,6 +418,7 @@ def course_stepper(presenter: bool = False):
         else:  # a decision: findings first, the table's answer in the feedback
             stage["body"] = "\n".join(_stage_findings(s, prev))
             stage["question"] = course_question(s, prev)
+            stage["reveal"] = "\n".join(_stage_answer(s))
         stages.append(stage)
         prev = s
     return Stepper({"id": "treatment-course", "title": _w("course_title", suffix=_w("notice_suffix")), "stages": stages},

@@ -250,6 +250,14 @@ def _table_html(tb: dict) -> str:
     )
 
 
+def _reveal_html(s: dict) -> str:
+    """What a stage shows once its question is answered (stepper.js hides it until then): the answer
+    every option shares, written once instead of in each option's feedback."""
+    if not s.get("reveal_html"):
+        return ""
+    return f'<div class="tb-stage-reveal" data-qid="{escape(s["question"]["id"])}">{s["reveal_html"]}</div>'
+
+
 def _choice_html(wid: str, s: dict, titles: dict[str, str]) -> str:
     """A decision that routes the stepper: one button per option, each with its consequence (stepper.js)."""
     base = f"{wid}-choice-{_slug(s['id'])}"
@@ -270,7 +278,9 @@ def _choice_html(wid: str, s: dict, titles: dict[str, str]) -> str:
 
 
 class Stepper(_QuestionState):
-    """spec: {id, title, stages: [{id, title, body, question?, tables?, choice?, next?, branch?}]}
+    """spec: {id, title, stages: [{id, title, body, question?, reveal?, tables?, choice?, next?, branch?}]}
+
+    ``reveal``: Markdown shown once the stage's question is answered (revealed, in presenter mode);
 
     ``tables``: [{caption, columns, rows (lists of plain text), note?, status?, source?}];
     ``choice``: {prompt, options: [{text, goto, consequence}]} - the pick decides the next stage;
@@ -350,6 +360,10 @@ class Stepper(_QuestionState):
                 if not s.get(key):
                     s.pop(key, None)
             s["branch"] = bool(s.get("branch", False))
+            if s.get("reveal") and s.get("question"):  # shown once the stage's question is answered
+                _md_field(s, "reveal", "reveal_html")
+            else:
+                s.pop("reveal", None)
             notes = []  # optional boxed notes under the body: {label, body, source?, status?} (page 3.3 cases)
             for nt in s.pop("notes", None) or []:
                 nt = dict(nt)
@@ -390,7 +404,7 @@ class Stepper(_QuestionState):
                 f'<li class="tb-stage" data-stage="{i}" data-sid="{escape(s["id"])}" id="{wid}-stage-{i}"{branch}>'
                 f'<h4 class="tb-stage-title" tabindex="-1">{escape(s["title"])}</h4>'
                 f'{_notes_html(s, True)}<div class="tb-body">{s["body_html"]}</div>{tables}{_notes_html(s, False)}'
-                f"{choice}{q}</li>"
+                f"{choice}{q}{_reveal_html(s)}</li>"
             )
         parts.append("</ol>")
         parts.append('<p class="tb-score" hidden></p>')

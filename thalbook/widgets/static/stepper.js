@@ -76,6 +76,7 @@ function render({ model, el }) {
   const progress = (i) => `Stage ${position(i)} of ${total}`;
   const label = (i) => `${progress(i)}: ${stages[i] ? stages[i].title : ""}`;
   const choiceBoxes = tbQA(root, ".tb-choice");
+  const reveals = tbQA(root, ".tb-stage-reveal");
 
   function updateChoices() {
     const ch = choices();
@@ -100,6 +101,12 @@ function render({ model, el }) {
     back.disabled = !(r.includes(k) ? r.indexOf(k) > 0 : k > 0);
     next.disabled = stepperNextIndex(stages, k, choices()) === null;
     updateChoices();
+    const answered = model.get("answers") || {};
+    const revealed = model.get("revealed") || {};
+    for (const box of reveals) {
+      const qid = box.dataset.qid;
+      tbShow(box, tbHas(answered, qid) && (!model.get("presenter") || Boolean(revealed[qid])));
+    }
     qs.update();
     tbText(scoreEl, scoreText());
     tbShow(scoreEl, nq > 0);

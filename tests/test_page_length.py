@@ -1,0 +1,47 @@
+"""No page of the built book is a wall of text: at most about 3,000 words a page (issue 17), with the
+reference pages (glossary, data dictionary, references, changelog) exempt.
+
+Counted as a reader reads the page through: the article's text, every stage of a stepper and every
+question's feedback included; not counted: scripts and the widgets' state JSON, an explorer's result
+cards (it shows the few matching one choice at a time) and a figure's text alternative (an alternative
+to the picture, not more reading).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import built_pages
+
+LIMIT = 3000
+REFERENCE_PAGES = {"glossary", "data-dictionary", "references", "changelog"}
+NOT_READ_THROUGH = ["script", "style", ".tb-cards", ".tb-figure-alt", ".tb-crbn-alt"]
+
+
+def words_of(html: str) -> int:
+    article = BeautifulSoup(html, "html.parser").find("article")
+    if article is None:
+        raise AssertionError("the page has no <article>")
+    for sel in NOT_READ_THROUGH:
+        for el in article.select(sel):
+            el.decompose()
+    return len(re.findall(r"\w[\w'’.-]*", article.get_text(" ")))
+
+
+def test_word_counter_by_hand():
+    html = ("<html><body><nav>not counted</nav><article><h1>3.3 Case</h1><p>One two, three.</p>"
+            '<script type="application/json">{"a": "many words here"}</script><p>mg/kg 1.56</p>'
+            '<ul class="tb-cards"><li>a card not counted</li></ul>'
+            '<details class="tb-figure-alt"><summary>Text alternative</summary>not counted</details></article></body></html>')
+    # 3.3 | Case | One | two | three | mg | kg | 1.56 -> 8
+    assert words_of(html) == 8
+
+
+@pytest.mark.parametrize("rel", [p for p in built_pages() if Path(p).stem not in REFERENCE_PAGES] or ["(no site built)"])
+def test_no_page_over_about_3000_words(site: Path, rel: str):
+    n = words_of((site / rel).read_text(encoding="utf-8"))
+    assert n <= LIMIT, (f"{rel}: {n} words, over the limit of {LIMIT}: split it into pages under its section "
+                        "(as 3.3 is split into 3.3.1-3.3.3), keeping a summary at the top")
