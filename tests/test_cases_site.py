@@ -271,3 +271,18 @@ def test_cases_table_and_appraisal_boxes(visit):
     v.page.wait_for_load_state("load")
     expect(v.page.locator("article h1")).to_contain_text("4.2 Adverse reactions")
     assert_clean(v)
+
+
+@pytest.mark.parametrize("ident", list(CASES))
+def test_case_route_map_has_a_text_alternative(visit, ident):
+    v = visit(PAGES[ident])
+    fig = v.page.locator(f"#fig-route-{ident}")
+    svg = fig.locator('svg[role="img"]')
+    expect(svg).to_be_visible()
+    expect(svg.locator("title")).to_have_text(f"The route through {norm(CASES[ident]['title'])}")
+    options = next(s for s in CASES[ident]["stages"] if s.get("choice"))["choice"]["options"]
+    fig.locator("details summary").click()
+    items = fig.locator("details li")
+    expect(items).to_have_count(7 + len(options))  # 7 main-line stages, one line per choice
+    expect(items.nth(1)).to_contain_text(f"if you choose “{options[0]['text']}”")
+    assert_clean(v)

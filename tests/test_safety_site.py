@@ -29,7 +29,7 @@ def shown_rows(root) -> list[str]:
 
 
 def test_pages_carry_the_teaching_notice(visit):
-    for path in (P41, P42):
+    for path in (P41, P42, P421):
         v = visit(path)
         assert NOTICE in norm(v.page.locator("main").inner_text()).lower() or NOTICE in norm(v.page.inner_text("body")).lower()
         assert_clean(v)
