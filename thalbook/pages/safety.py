@@ -340,7 +340,7 @@ def _stage_findings(s: dict, prev: dict | None) -> list[str]:
     return lines
 
 
-def _stage_answer(s: dict) -> list[str]:
+def _stage_answer(s: dict, first: bool = False) -> list[str]:
     """The rule table's answer at a check and why: the action, the rule applied, every other matching row
     (label rows included, whatever the baseline), and the dose that follows."""
     names = _origin_names()
@@ -352,7 +352,9 @@ def _stage_answer(s: dict) -> list[str]:
         lines += ["- " + _w("course_also", action=r.action, origins=", ".join(r.origin), status=r.status)
                   for r in s["rules"] if r is not top]
     level = s["level"]
-    if level:
+    if level and first:  # the first level: say in the same line that it is invented
+        lines += ["", _w("course_dose_first", mg=js_num(s["dose_mg"]), level=level.label)]
+    elif level:
         lines += ["", _w("course_dose", mg=js_num(s["dose_mg"]), level=level.label)]
     else:
         lines += ["", _w("course_dose_held", state=word_group(PART, "course_states")[s["state"]])]
@@ -376,32 +378,10 @@ def course_question(s: dict, prev: dict) -> dict:
 
 
 def _stage_body(s: dict, first: bool = False) -> str:
-    names = _origin_names()
-    judged_words = word_group(PART, "course_judged")
-    lines = [_w("course_lead"), "", _w("course_checks"), ""]
-    lines += [f"- {c.label} [{', '.join(c.origin)}]" for c in s["checks"]] or [f"- {_w('course_no_checks')}"]
-    lines += ["", _w("course_labs"), ""]
-    for lab in s["labs"]:
-        t = dataset().by_id("ctcae.yaml", lab["test"])
-        judged = judged_words[lab["verdict"]].format(baseline=lab["baseline_grade"])
-        lines.append("- " + _w("course_lab_line", test=t.label, value=thousands(lab["value"]), unit=t.base_unit,
-                                grade=lab["grade"], judged=judged))
-    lines.append("- " + _w("course_neuropathy", grade=s["neuropathy_grade"]))
-    lines += ["", _w("course_action", action=s["action"])]
-    if s["top"] is not None:
-        top = s["top"]
-        lines += ["", _w("course_applied", toxicity=top.toxicity_label, grades=grades_text(top),
-                         origins=_origins(top, names), source=top.source, status=top.status)]
-        lines += ["- " + _w("course_also", action=r.action, origins=", ".join(r.origin), status=r.status)
-                  for r in s["rules"] if r is not top]
-    level = s["level"]
-    if level and first:
-        dose = _w("course_dose_first", mg=js_num(s["dose_mg"]), level=level.label)
-    elif level:
-        dose = _w("course_dose", mg=js_num(s["dose_mg"]), level=level.label)
-    else:
-        dose = _w("course_dose_held", state=word_group(PART, "course_states")[s["state"]])
-    lines += ["", dose, "", _w("course_cumulative", amount=amount_text(s["cumulative_g"]))]
+    """A check with nothing to decide (the baseline, or after a stop): findings, the table's answer, the
+    cumulative dose."""
+    lines = _stage_findings(s, None) + [""] + _stage_answer(s, first)
+    lines += ["", _w("course_cumulative", amount=amount_text(s["cumulative_g"]))]
     return "\n".join(lines)
 
 
