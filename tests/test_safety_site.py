@@ -367,7 +367,7 @@ def test_treatment_course_simulator(visit):
                 assert "Milder than the teaching rule table, which asks to interrupt the drug for now" in norm(fb.inner_text())
             fb = answer(stage, decision)
             expect(fb).to_be_visible()
-            assert "This is what the teaching rule table asks for here" in norm(fb.inner_text())
+            assert "What the teaching rule table asks for; why, below." in norm(fb.inner_text())
             expect(reveal).to_be_visible()
             shown = norm(reveal.inner_text())
             assert f"Dose for the coming weeks: {dose}" in shown, shown
