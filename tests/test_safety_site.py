@@ -262,6 +262,8 @@ def test_capsule_arithmetic(visit):
     assert "%" not in out["hazard"].inner_text()
     expect(out["cumulative"]).to_have_text("4.2 g over 12 weeks of the nearest whole-capsule schedule")
     expect(out["cumulative_flag"]).to_contain_text("Not past about 28 g")
+    # a sentence reads as body text, not as a large bold value (issue 17 polish)
+    assert out["cumulative"].evaluate("e => getComputedStyle(e).fontWeight") == "400"
 
     # 40 kg x 2.5 = 100 mg/day (two capsules): 41 weeks = 28.7 g (past 28), 86 weeks = 60.2 g (past both)
     w.fill("40")

@@ -402,6 +402,7 @@ def test_calculator_wilson(visit):
     expect(out["count"]).to_have_text("16/83")
     expect(out["proportion"]).to_have_text(f"{100 * 16 / 83:.1f}%")
     expect(out["proportion"]).to_have_text("19.3%")
+    assert int(out["count"].evaluate("e => getComputedStyle(e).fontWeight")) >= 600  # a value stays large and bold
     expect(out["low"]).to_have_text(pct1(lo))
     expect(out["high"]).to_have_text(pct1(hi))
     for f in ("x", "n"):
