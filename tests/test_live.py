@@ -342,6 +342,29 @@ def test_stepper_browser_and_kernel(session):
     expect(st.locator(".tb-next")).to_be_disabled()
 
 
+def test_case_decision_routes_both_ways(session):
+    """A case stepper shown from the kernel: a decision made in the browser reaches the kernel's traits
+    (choices, stage), and one made from Python (choose, next) changes the stage the browser shows."""
+    from playwright.sync_api import expect
+
+    session.probe('c = tb.case_stepper("case-1")\ndisplay(c)\nout = {"stage": c.stage}')
+    cw = session.panel.locator(".jp-Notebook .jp-CodeCell").last.locator('.thalbook-widget[data-kind="stepper"]')
+    expect(cw).to_have_attribute("data-ready", "true", timeout=TIMEOUT)
+    nxt = cw.locator(".tb-next")
+    expect(nxt).to_be_disabled()  # the decision comes first
+    cw.locator(".tb-choice-option").nth(1).click()  # "Start thalidomide now, as the review did ..."
+    nxt.click()
+    expect(cw.locator('.tb-stage[data-sid="treat-first"]')).to_be_visible()
+    expect(cw.locator(".tb-progress-text")).to_have_text("Stage 2 of 8")
+    got = session.probe('out = {"choices": c.choices, "stage": c.spec["stages"][c.stage]["id"]}')
+    assert got == {"choices": {"presentation": 1}, "stage": "treat-first"}, got
+    # kernel -> browser: another decision, made and followed from Python, in a fresh view of the same widget
+    session.probe('c.stage = 0\nc.choose("presentation", 2)\nc.next()\ndisplay(c)\nout = {"stage": c.stage}')
+    cw = session.panel.locator(".jp-Notebook .jp-CodeCell").last.locator('.thalbook-widget[data-kind="stepper"]')
+    expect(cw.locator('.tb-stage[data-sid="wait-first"]')).to_be_visible(timeout=TIMEOUT)
+    expect(cw.locator('.tb-choice-option[aria-pressed="true"]')).to_have_count(1)
+
+
 def test_quiz_scores_the_first_answers(session):
     from playwright.sync_api import expect
 
