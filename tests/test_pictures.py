@@ -41,3 +41,16 @@ def test_history_timeline_from_the_dated_facts():
     assert fig.plain.splitlines()[0].startswith("1957: year thalidomide was first sold as a sedative")
     assert "(status not verified)" in fig.plain.splitlines()[0]
     assert '<title id="history-title">Thalidomide from 1957 to 2006</title>' in fig.markup
+
+
+def test_pregnancy_timeline_from_the_monitoring_table():
+    rows = yaml.safe_load((DATA / "monitoring.yaml").read_text(encoding="utf-8"))
+    pregnancy = sorted((r for r in rows if "pregnan" in r["label"].lower()), key=lambda r: r["start_week"])
+    # baseline tests (week 0), weekly tests (weeks 1-4), every 4 weeks (from week 8), after stopping (week 26)
+    assert [r["start_week"] for r in pregnancy] == [0, 1, 8, 26]
+    fig = tb.pregnancy_timeline()
+    lines = fig.plain.splitlines()
+    assert len(lines) == 4 and lines[0].startswith("baseline: Two pregnancy tests before the first dose")
+    assert lines[-1].startswith("after stopping: No pregnancy for 4 more weeks")
+    assert all("origin L; status not verified" in line for line in lines)
+    assert ">week 26<" in fig.markup and "not a prescribing guide" in fig.markup

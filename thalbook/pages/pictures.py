@@ -1,7 +1,7 @@
 """Pictures drawn from data at build time, as inline SVG (no script, no external image, no colour needed:
 lines and text use the page's text colour, so dark mode works), each in a figure with a caption and a
-text alternative (issue 17): the route map of a case (pages 3.3.1-3.3.3) and the timeline of
-thalidomide's history (page 1.1).
+text alternative (issue 17): the route map of a case (pages 3.3.1-3.3.3), the timeline of
+thalidomide's history (page 1.1) and the pregnancy-prevention schedule (page 4.1).
 """
 
 from __future__ import annotations
@@ -124,30 +124,55 @@ def history_events() -> list:
     return sorted((f for f in dataset().rows("facts.yaml") if f.unit == "year"), key=lambda f: f.value)
 
 
-def history_timeline() -> HTML:
-    """Figure: a vertical timeline of thalidomide's history, years to scale, each event with its status."""
-    events = history_events()
-    first, last = events[0].value, events[-1].value
-    scale = 4.0  # px per year
-    parts, y_prev = [], -1e9
-    top = 20.0
-    axis_x = 70
-    for f in events:
-        y = max(top + (f.value - first) * scale, y_prev + 40)  # events close in time are pushed apart
-        lines = wrap(f"{f.label[0].upper()}{f.label[1:]} [{f.status}]", 40)
+def _timeline(ident: str, items: list[tuple[float, str, str]], scale: float, title: str, desc: str) -> str:
+    """A vertical timeline: (position, label left of the axis, text right of it), positions to scale,
+    items close together pushed apart so their text never overlaps."""
+    first = items[0][0]
+    parts, y_prev, top, axis_x = [], -1e9, 20.0, 86
+    for pos, label, words in items:
+        y = max(top + (pos - first) * scale, y_prev + 40)
+        lines = wrap(words, 38)
         parts.append(f'<circle cx="{axis_x}" cy="{y:g}" r="5" fill="currentColor"/>')
         parts.append(f'<text x="{axis_x - 12}" y="{y + 5:g}" text-anchor="end" font-size="14" font-weight="bold"'
-                     f' fill="currentColor">{int(f.value)}</text>')
+                     f' fill="currentColor">{e(label)}</text>')
         text = "".join(f'<tspan x="{axis_x + 14}" y="{y + 5 + i * _LINE:g}">{e(t)}</tspan>' for i, t in enumerate(lines))
         parts.append(f'<text font-size="13" fill="currentColor">{text}</text>')
         y_prev = y + _LINE * (len(lines) - 1)
     height = y_prev + 24
     parts.insert(0, f'<line x1="{axis_x}" y1="{top - 10:g}" x2="{axis_x}" y2="{height - 8:g}" stroke="currentColor"'
                     ' stroke-width="1.5"/>')
+    return _svg(ident, height, title, desc, "".join(parts))
+
+
+def history_timeline() -> HTML:
+    """Figure: a vertical timeline of thalidomide's history, years to scale, each event with its status."""
+    events = history_events()
+    first, last = int(events[0].value), int(events[-1].value)
+    items = [(f.value, str(int(f.value)), f"{f.label[0].upper()}{f.label[1:]} [{f.status}]") for f in events]
     sentences = [_w("history_event", year=int(f.value), label=f.label, status=f.status) for f in events]
-    svg = _svg("history", height, _w("history_title", first=int(first), last=int(last)), " ".join(sentences),
-               "".join(parts))
+    svg = _timeline("history", items, 4.0, _w("history_title", first=first, last=last), " ".join(sentences))
     return _figure("thalidomide-history", svg, _w("history_caption"), sentences)
 
 
-__all__ = ["case_route_map", "case_route_sentences", "history_events", "history_timeline"]
+# ------------------------------------------------------------------ pregnancy prevention (page 4.1)
+def pregnancy_checks() -> list:
+    """The rows of data/monitoring.yaml about pregnancy (tests, and the weeks after stopping), in time order."""
+    rows = [r for r in dataset().rows("monitoring.yaml") if "pregnan" in r.label.lower()]
+    return sorted(rows, key=lambda r: r.start_week)
+
+
+def pregnancy_timeline() -> HTML:
+    """Figure: the pregnancy-prevention schedule as a timeline (weeks of treatment, then after stopping)."""
+    rows = pregnancy_checks()
+    items, sentences = [], []
+    for r in rows:
+        origin = ", ".join(r.origin)
+        items.append((r.start_week, _w("pregnancy_week", week=r.start_week),
+                      f"{r.when[0].upper()}{r.when[1:]}: {r.label} [{origin}; {r.status}]"))
+        sentences.append(_w("pregnancy_event", when=r.when, label=r.label, origin=origin, status=r.status))
+    svg = _timeline("pregnancy", items, 3.0, _w("pregnancy_title"), " ".join(sentences))
+    return _figure("pregnancy-prevention", svg, _w("pregnancy_caption"), sentences)
+
+
+__all__ = ["case_route_map", "case_route_sentences", "history_events", "history_timeline", "pregnancy_checks",
+           "pregnancy_timeline"]
