@@ -92,6 +92,7 @@ def test_stepper_driven_from_python():
     html = w.static_html()
     assert html.count('class="tb-choice-option"') == 2 and 'aria-pressed="false"' in html
     assert '<p class="tb-consequence-next">Next: C</p>' in html
+    assert '<div class="tb-consequence" data-option="1"><p>You go to c.</p>' in html  # readable without JS
     assert '<h4 class="tb-stage-title" tabindex="-1">A</h4>' in html and "Stage 1 of 4:" not in html
 
 

@@ -259,13 +259,14 @@ def _reveal_html(s: dict) -> str:
 
 
 def _choice_html(wid: str, s: dict, titles: dict[str, str]) -> str:
-    """A decision that routes the stepper: one button per option, each with its consequence (stepper.js)."""
+    """A decision that routes the stepper: one button per option, each with its consequence. Without
+    JavaScript every consequence reads in place; stepper.js shows only the chosen one."""
     base = f"{wid}-choice-{_slug(s['id'])}"
     ch = s["choice"]
     items = "".join(
         f'<li class="tb-choice-item" data-option="{i}">'
         f'<button type="button" class="tb-choice-option" data-option="{i}" aria-pressed="false">{escape(o["text"])}</button>'
-        f'<div class="tb-consequence" data-option="{i}" hidden>{o["consequence_html"]}'
+        f'<div class="tb-consequence" data-option="{i}">{o["consequence_html"]}'
         f'<p class="tb-consequence-next">Next: {escape(titles.get(o["goto"], o["goto"]))}</p></div></li>'
         for i, o in enumerate(ch["options"])
     )
