@@ -311,11 +311,13 @@ def answer(stage, option_text):
     """Choose an option of the stage's question; returns that option's feedback. Works whether a choice
     answers at once or needs "Check answer" (the answering change of issue 17, on the quizzes branch)."""
     fs = stage.locator(".tb-question")
-    fs.locator(".tb-option-label", has_text=option_text).click()
+    radio = fs.get_by_label(option_text, exact=True)
+    index = radio.get_attribute("value")
+    radio.check()
     check = fs.get_by_role("button", name="Check answer")
     if check.count():
         check.click()
-    return fs.locator(".tb-option", has_text=option_text).locator(".tb-feedback")
+    return fs.locator(f'.tb-feedback[data-option="{index}"]')
 
 
 def test_treatment_course_simulator(visit):
