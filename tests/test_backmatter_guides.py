@@ -26,7 +26,8 @@ import thalbook as tb
 from thalbook.site.notfound import absolute_url, make_links_absolute
 
 TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
-TOC_FILES = {TOC["root"]} | {c["file"] for part in TOC["parts"] for c in part["chapters"]}
+TOC_FILES = {TOC["root"]} | {f for part in TOC["parts"] for c in part["chapters"]
+                             for f in [c["file"]] + [s["file"] for s in c.get("sections", [])]}
 PLANS = yaml.safe_load((ROOT / "data/lesson_plans.yaml").read_text(encoding="utf-8"))["plans"]
 CHANGELOG = yaml.safe_load((ROOT / "data/changelog.yaml").read_text(encoding="utf-8"))
 GUIDES = {name: ROOT / "chapters" / "back" / f"{name}.ipynb" for name in ("lecturer-guide", "contributing", "changelog", "licence")}

@@ -108,7 +108,9 @@ def test_case3_appraisal_says_remission_after_hsct_is_not_thalidomide():
 def test_case1_stepper_twin_marks_illustrative_and_attributes_the_review():
     w = tb.case_stepper("case-1")
     assert w.kind == "stepper" and w.dom_id == "tbw-stepper-case-1"
-    assert len(w.spec["stages"]) == len(CASE_KINDS)
+    main = [s for s in w.spec["stages"] if not s["branch"]]
+    assert len(main) == len(CASE_KINDS)
+    assert [s["id"] for s in w.spec["stages"] if s["branch"]] == ["marrow-now", "treat-first", "wait-first"]
     html = w.html
     # stage 1: the review's statement, attributed, and the details added for teaching with a visible badge
     first = html.split('data-stage="1"')[0]
@@ -139,7 +141,8 @@ def test_cases_without_a_dose_use_an_assumed_capsule_marked_illustrative(ident, 
 def test_case_spec_is_pure_and_keeps_the_notice():
     ds = dataset()
     spec = case_spec(ds.item("cases", "case-1"), ds.by_id("illustrative_weights.yaml", "boy-10y-p50"),
-                     ds.by_id("facts.yaml", "capsule-smallest"), "5–7 hours (not verified)")
+                     ds.by_id("facts.yaml", "capsule-smallest"), "5–7 hours (not verified)",
+                     {r.id: r for r in ds.rows("lab_reference.yaml")})
     dose = next(s for s in spec["stages"] if s["id"] == "dose")
     assert dose["body"].endswith(notice()) and "not a prescribing guide" in notice()
     assert [n["status"] for n in dose["notes"]] == ["not found", "illustrative", "derived", "derived"]
@@ -157,15 +160,110 @@ def test_case_stepped_from_python():
     review = next(i for i, o in enumerate(q["options"]) if "(the review's choice)" in o["text"])
     w.answers = {q["id"]: review}
     w.scored = {q["id"]: False}
-    assert w.stage == 2 and w.answers == {"case1-decision": review}
+    assert w.stage == decision_index and w.answers == {"case1-decision": review}
     assert w.spec["stages"][w.stage]["question"]["options"][review]["correct"] is False
     assert w.spec["stages"][w.stage]["question"]["options"][right]["correct"] is True
     w.answers = {**w.answers, q["id"]: right}
     w.stage = len(stages) - 1
-    assert w.state()["stage"] == 6 and w.state()["answers"] == {"case1-decision": right}
-    assert w.state()["spec"]["stages"][6]["title"] == "Appraisal"
+    assert w.state()["stage"] == len(stages) - 1 and w.state()["answers"] == {"case1-decision": right}
+    assert w.state()["spec"]["stages"][-1]["title"] == "Appraisal"
     p = tb.case_stepper("case-3", presenter=True)
     assert p.presenter is True and p.dom_id == "tbw-stepper-case-3"
+
+
+# ------------------------------------------------------------------ laboratory tables (illustrative), by hand
+def rows_of(spec: dict, stage_id: str) -> dict[str, list[str]]:
+    stage = next(s for s in spec["stages"] if s["id"] == stage_id)
+    (table,) = stage["tables"]
+    assert table["status"] == "illustrative"
+    return {r[0]: r[1:] for r in table["rows"]}
+
+
+def test_case1_blood_count_read_against_the_ranges_for_age_10():
+    spec = tb.case_stepper("case-1").spec
+    rows = rows_of(spec, "presentation")
+    # lab_reference.yaml, band 2-11 years: Hb 11.5-15.5 (7.8 below), MCV 75-92 (96 above), neutrophils
+    # 2-8 (0.9 below), platelets 150-450 (38 below), reticulocytes 25-100 (18 below), blasts: none (3 above)
+    assert rows["Haemoglobin"] == ["7.8 g/dL", "11.5–15.5 g/dL", "below the range"]
+    assert rows["Mean cell volume (MCV)"] == ["96 fL", "75–92 fL", "above the range"]
+    assert rows["Neutrophils"] == ["0.9 ×10⁹/L", "2–8 ×10⁹/L", "below the range"]
+    assert rows["Platelets"] == ["38 ×10⁹/L", "150–450 ×10⁹/L", "below the range"]
+    assert rows["Reticulocytes"] == ["18 ×10⁹/L", "25–100 ×10⁹/L", "below the range"]
+    assert rows["Blasts in the blood film"] == ["3 %", "none", "above the range"]
+    # marrow blasts 12%: above the limit of 4% (5% or more is "increased blasts", facts.md)
+    assert rows_of(spec, "marrow-now")["Blasts in the marrow"] == ["12 %", "4 % or less", "above the range"]
+    assert rows_of(spec, "marrow-now")["Karyotype (marrow)"][0] == "45,XY,-7 (monosomy 7)"
+    table = next(s for s in spec["stages"] if s["id"] == "presentation")["tables"][0]
+    assert table["columns"] == ["Test", "Result", "Reference for age 10 (illustrative)", "Reading"]
+    assert "approximate teaching values" in table["note_html"]
+
+
+def test_case3_uses_the_adolescent_band():
+    rows = rows_of(tb.case_stepper("case-3").spec, "presentation")
+    # age 14: band 12-18 years, Hb 12.0-16.0 and MCV 78-98 (99 above)
+    assert rows["Haemoglobin"] == ["8.4 g/dL", "12–16 g/dL", "below the range"]
+    assert rows["Mean cell volume (MCV)"] == ["99 fL", "78–98 fL", "above the range"]
+
+
+def test_every_case_shows_blood_count_marrow_karyotype_and_next_step_tests():
+    for ident, case in CASES.items():
+        stages = {s["id"]: s for s in case["stages"]}
+        tests = {lab["test"] for lab in stages["presentation"]["labs"]}
+        assert {"hb", "anc", "platelets", "retic"} <= tests, ident
+        for o in stages["presentation"]["choice"]["options"]:  # every route shows marrow blasts and karyotype
+            branch = {lab["test"] for lab in stages[o["goto"]]["labs"]}
+            assert {"marrow-blasts", "karyotype"} <= branch, (ident, o["goto"])
+        assert {"hla", "germline"} <= {lab["test"] for lab in stages["work-up"]["labs"]}, ident
+
+
+# ------------------------------------------------------------------ decisions that route the case
+@pytest.mark.parametrize("ident", sorted(CASES))
+def test_each_decision_leads_to_its_own_stage_then_rejoins_the_work_up(ident):
+    options = next(s for s in CASES[ident]["stages"] if s["id"] == "presentation")["choice"]["options"]
+    ids = [s["id"] for s in CASES[ident]["stages"]]
+    assert len(options) == 3
+    for i, o in enumerate(options):
+        w = tb.case_stepper(ident)
+        assert w.position() == (1, 8)  # 7 main-line stages + the one stage of the chosen branch
+        w.next()
+        assert w.stage == 0  # Next waits for the decision
+        w.choose("presentation", i)
+        w.next()
+        assert ids[w.stage] == o["goto"] and w.position() == (2, 8)
+        w.next()
+        assert ids[w.stage] == "work-up" and w.position() == (3, 8)
+        w.back()
+        assert ids[w.stage] == o["goto"]  # Back retraces the route, not the list
+        w.back()
+        assert w.stage == 0
+        # the static twin holds the consequence of every option, and each branch stage once
+        assert w.html.count(f'data-sid="{o["goto"]}"') == 1
+        assert norm_html(o["consequence"])[:40] in norm_html(w.html)
+
+
+def norm_html(s: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", s)).replace("&#x27;", "'").replace("&quot;", '"').strip()
+
+
+def test_choose_refuses_a_stage_without_a_decision():
+    w = tb.case_stepper("case-1")
+    with pytest.raises(ValueError, match="no decision stage 'dose'"):
+        w.choose("dose", 0)
+    with pytest.raises(ValueError):
+        w.choose("presentation", 3)
+
+
+def test_every_case_has_its_own_page_under_3_3():
+    """One page per case, numbered as the review's section (3.3.1, ...), each listed under 3.3 in _toc.yml."""
+    toc = (ROOT / "_toc.yml").read_text(encoding="utf-8")
+    pages = sorted((ROOT / "chapters/3-clinical-efficacy").glob("3.3.*.ipynb"))
+    for n, ident in enumerate(CASES, start=1):
+        page = next((p for p in pages if f'tb.case_stepper(\\"{ident}\\")' in p.read_text(encoding="utf-8")), None)
+        assert page is not None, f"data/cases/{ident}.yaml has no page: add chapters/3-clinical-efficacy/3.3.{n}-<slug>.ipynb"
+        assert page.name.startswith(f"3.3.{n}-"), page.name
+        assert f"chapters/3-clinical-efficacy/{page.stem}" in toc, f"{page.stem} is missing from _toc.yml"
+        title = CASES[ident]["title"]
+        assert f'"# 3.3.{n} {title}"' in page.read_text(encoding="utf-8")  # the review's number in the title
 
 
 def test_cases_page_displays_one_stepper_per_file(monkeypatch):
@@ -230,6 +328,42 @@ def test_case_with_unknown_source_is_named(book: Path):
     assert any(m.startswith(f"data/cases/case-1.yaml, line {line}, field 'source': unknown source key 'nosuch2099'") for m in errors_of(book))
 
 
+def test_decision_to_a_missing_stage_is_named(book: Path):
+    path = book / "data/cases/case-1.yaml"
+    text = path.read_text().replace("goto: wait-first", "goto: wait-forever")
+    path.write_text(text)
+    msgs = errors_of(book)
+    assert any(m.startswith("data/cases/case-1.yaml") and "'stages'" in m
+               and "stage 'presentation': choice option 3 leads to 'wait-forever', which is not a stage id" in m
+               for m in msgs), msgs
+
+
+def test_unreachable_branch_and_unequal_routes_are_refused(book: Path):
+    path = book / "data/cases/case-2.yaml"
+    # the second option now leads to the first one's stage: 'aplastic-label' is left unreachable
+    text = path.read_text().replace("goto: aplastic-label", "goto: marrow-and-breakage")
+    path.write_text(text)
+    msgs = errors_of(book)
+    assert any("stage 'aplastic-label' is unreachable" in m for m in msgs), msgs
+    # a branch that skips the work-up makes its route one stage shorter than the others
+    text = load(DATA / "cases/case-2.yaml")
+    path.write_text(yaml.safe_dump(text, allow_unicode=True, sort_keys=False).replace(
+        "  branch: true\n  title: 'Your choice: chemotherapy", "  branch: true\n  next: decision\n  title: 'Your choice: chemotherapy"))
+    assert "next: decision" in path.read_text()
+    msgs = errors_of(book)
+    assert any("routes have different lengths (7, 8 stages)" in m for m in msgs), msgs
+
+
+def test_unknown_lab_test_is_named_with_its_line(book: Path):
+    path = book / "data/cases/case-3.yaml"
+    text = path.read_text().replace("- {test: retic, value: 15}", "- {test: ferritin, value: 15}")
+    path.write_text(text)
+    line = line_of(text, r"test: ferritin")
+    msgs = errors_of(book)
+    assert any(m.startswith(f"data/cases/case-3.yaml, line {line}, column 'stages[0].labs[5].test': no id 'ferritin'")
+               for m in msgs), msgs
+
+
 # ------------------------------------------------------------------ a dropped-in case appears on the page
 IGNORED = {"_build", ".venv", "node_modules", ".git", "live", ".pytest_cache", "__pycache__", ".ipynb_checkpoints"}
 SMALL_TOC = """format: jb-book
@@ -260,6 +394,6 @@ def test_a_new_case_file_appears_on_the_built_page(tmp_path: Path):
     page = root / "_build/html/chapters/3-clinical-efficacy/3.3-case-vignettes.html"
     assert page.is_file(), result.stdout[-3000:] + result.stderr[-3000:]
     html = page.read_text(encoding="utf-8")
-    ids = re.findall(r'class="thalbook-widget" data-kind="stepper" id="(tbw-stepper-[^"]+)"', html)
-    assert ids == ["tbw-stepper-case-1", "tbw-stepper-case-2", "tbw-stepper-case-3", "tbw-stepper-case-9-fixture"]
+    # the overview's table lists every case file; the steppers live on the case pages (3.3.1 ...)
     assert "Fixture case: added by a test" in html
+    assert not re.findall(r'data-kind="stepper"', html)

@@ -1,5 +1,6 @@
-"""Page 3.3 on the built static site, in Debian's chromium: every case walked from start to end with
-right and wrong answers, Back and Restart, and the part 3 quiz answered.
+"""Page 3.3 and its case pages (3.3.1-3.3.3) on the built static site, in Debian's chromium: every case
+walked from start to end with right and wrong answers, each decision's route followed, the laboratory
+tables read, Back and Restart, and the part 3 quiz answered.
 
 Expected texts come from the data files (data/cases/*.yaml, data/quizzes/part3.yaml) read here with yaml,
 or from hand arithmetic (50 / 32.1 = 1.56 mg/kg/day), never from the code under test.
@@ -15,6 +16,10 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 PAGE = "chapters/3-clinical-efficacy/3.3-case-vignettes.html"
+# one page per case under 3.3 (the review's numbering in the name)
+PAGES = {"case-1": "chapters/3-clinical-efficacy/3.3.1-case-1-high-risk-mds.html",
+         "case-2": "chapters/3-clinical-efficacy/3.3.2-case-2-refractory-mds.html",
+         "case-3": "chapters/3-clinical-efficacy/3.3.3-case-3-excess-blasts-and-transplant.html"}
 DATA = ROOT / "data"
 CASES = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted((DATA / "cases").glob("*.yaml"))}
 QUIZ = yaml.safe_load((DATA / "quizzes/part3.yaml").read_text(encoding="utf-8"))
@@ -42,28 +47,64 @@ def choose(stage, q: dict, index: int, correct: bool):
     assert md_plain(q["options"][index]["feedback"]) in norm(fb.inner_text())
 
 
+def main_line(case: dict) -> list[dict]:
+    return [s for s in case["stages"] if not s.get("branch")]
+
+
+def by_id(case: dict, sid: str) -> dict:
+    return next(s for s in case["stages"] if s["id"] == sid)
+
+
+def stage_el(root, sid: str):
+    return root.locator(f'.tb-stage[data-sid="{sid}"]')
+
+
+def decide(root, stage: dict, index: int):
+    """Press a decision's option; its consequence shows and Next follows it."""
+    box = stage_el(root, stage["id"]).locator(".tb-choice")
+    button = box.locator(".tb-choice-option").nth(index)
+    expect(button).to_have_text(norm(stage["choice"]["options"][index]["text"]))
+    button.click()
+    expect(button).to_have_attribute("aria-pressed", "true")
+    consequence = box.locator(".tb-consequence").nth(index)
+    expect(consequence).to_be_visible()
+    assert md_plain(stage["choice"]["options"][index]["consequence"])[:50] in norm(consequence.inner_text())
+
+
+def lab_row(stage_loc, label: str):
+    return stage_loc.locator("table.tb-table tbody tr", has=stage_loc.page.locator(f'th[scope="row"]:text-is("{label}")'))
+
+
 @pytest.mark.parametrize("ident", list(CASES))
 def test_case_walked_start_to_end_with_back_and_restart(visit, ident):
     case = CASES[ident]
-    stages_data = case["stages"]
-    n = len(stages_data)
-    nq = sum(1 for s in stages_data if s.get("question"))
-    v = visit(PAGE)
+    main = main_line(case)
+    pres = main[0]
+    first_branch = by_id(case, pres["choice"]["options"][0]["goto"])
+    route = [pres, first_branch, *main[1:]]  # the route of the first decision
+    n = len(route)
+    assert n == 8
+    nq = sum(1 for s in route if s.get("question"))
+    v = visit(PAGES[ident])
     page = v.page
     root = ready(page, f"#tbw-stepper-{ident}")
     stages = root.locator(".tb-stage")
     progress = root.locator(".tb-progress-text")
     back, nxt, restart = root.locator(".tb-back"), root.locator(".tb-next"), root.locator(".tb-restart")
     score = root.locator(".tb-score")
-    assert stages.count() == n
+    assert stages.count() == len(case["stages"])
     expect(score).to_have_text(score_text(0, nq, 0))
     expect(back).to_be_disabled()
+    # the first stage asks for a decision: Next waits for it
+    expect(nxt).to_be_disabled()
+    expect(stage_el(root, "presentation").locator(".tb-choice-hint")).to_be_visible()
 
     first_question = True
-    for i, st in enumerate(stages_data):
-        expect(progress).to_have_text(f"Stage {i + 1} of {n}: {st['title']}")
-        stage = stages.nth(i)
+    for i, st in enumerate(route):
+        expect(progress).to_have_text(f"Stage {i + 1} of {n}")
+        stage = stage_el(root, st["id"])
         expect(stage).to_be_visible()
+        expect(stage.locator(".tb-stage-title")).to_have_text(norm(st["title"]))  # once, not "Stage k of n: ..."
         if st.get("review"):
             note = stage.locator(".tb-stage-note", has_text="What the review states (section 3.3)")
             expect(note).to_be_visible()
@@ -73,7 +114,13 @@ def test_case_walked_start_to_end_with_back_and_restart(visit, ident):
             note = stage.locator(".tb-stage-note-illustrative").first
             expect(note.locator(".tb-badge")).to_have_text("illustrative")
             assert norm(st["illustrative"][0]) in norm(note.inner_text())
-        if st["kind"] == "dose":
+        if st.get("labs"):  # the illustrative table: caption with its badge, one row per result
+            table = stage.locator("table.tb-table")
+            expect(table.locator("caption")).to_contain_text(st["labs_caption"])
+            expect(table.locator("caption .tb-badge")).to_have_text("illustrative")
+            expect(table.locator("tbody tr")).to_have_count(len(st["labs"]))
+            expect(table.locator('thead th[scope="col"]')).to_have_count(4)
+        if st.get("kind") == "dose":
             text = norm(stage.inner_text())
             assert MG_PER_KG[ident] in text
             assert "Teaching material, not a prescribing guide." in text
@@ -90,40 +137,98 @@ def test_case_walked_start_to_end_with_back_and_restart(visit, ident):
                 first_question = False
             else:
                 choose(stage, q, right, True)
+        if st.get("choice"):
+            decide(root, st, 0)
+            expect(nxt).to_be_enabled()
         if i < n - 1:
             nxt.click()
     expect(nxt).to_be_disabled()
-    expect(progress).to_have_text(f"Stage {n} of {n}: {stages_data[-1]['title']}")
+    expect(progress).to_have_text(f"Stage {n} of {n}")
     expect(score).to_have_text(score_text(nq - 1, nq, nq))
 
     back.click()
-    expect(progress).to_have_text(f"Stage {n - 1} of {n}: {stages_data[-2]['title']}")
-    expect(stages.nth(n - 2)).to_be_visible()
-    expect(stages.nth(n - 1)).to_be_hidden()
+    expect(progress).to_have_text(f"Stage {n - 1} of {n}")
+    expect(stage_el(root, route[-2]["id"])).to_be_visible()
+    expect(stage_el(root, route[-1]["id"])).to_be_hidden()
     expect(nxt).to_be_enabled()
 
     restart.click()
-    expect(progress).to_have_text(f"Stage 1 of {n}: {stages_data[0]['title']}")
+    expect(progress).to_have_text(f"Stage 1 of {n}")
     expect(score).to_have_text(score_text(0, nq, 0))
     expect(back).to_be_disabled()
+    expect(nxt).to_be_disabled()  # the decision is cleared too
     expect(root.locator(".tb-radio:checked")).to_have_count(0)
+    expect(root.locator('.tb-choice-option[aria-pressed="true"]')).to_have_count(0)
+    assert_clean(v)
+
+
+@pytest.mark.parametrize("ident", list(CASES))
+def test_each_decision_changes_the_stage_that_follows(visit, ident):
+    """Click each option of the first decision: the next stage is that option's own stage, with its own
+    table; Back returns to the decision, and the work-up follows every branch."""
+    case = CASES[ident]
+    pres = main_line(case)[0]
+    v = visit(PAGES[ident])
+    root = ready(v.page, f"#tbw-stepper-{ident}")
+    progress, nxt, back = root.locator(".tb-progress-text"), root.locator(".tb-next"), root.locator(".tb-back")
+    live = root.locator("[aria-live]")
+    blasts = []
+    for k, o in enumerate(pres["choice"]["options"]):
+        decide(root, pres, k)
+        nxt.click()
+        target = by_id(case, o["goto"])
+        shown = stage_el(root, o["goto"])
+        expect(shown).to_be_visible()
+        expect(progress).to_have_text("Stage 2 of 8")
+        expect(live).to_have_text(f"Stage 2 of 8: {norm(target['title'])}")
+        expect(root.locator(".tb-stage:not([hidden])")).to_have_count(1)
+        # the branch's own result: its marrow blast percentage, read against the range for the child's age
+        lab = next(x for x in target["labs"] if x["test"] == "marrow-blasts")
+        row = lab_row(shown, "Blasts in the marrow")
+        expect(row.locator("td").first).to_have_text(f"{lab['value']:g} %")
+        expect(row.locator("td").nth(2)).to_have_text("above the range" if lab["value"] > 4 else "within the range")
+        blasts.append(lab["value"])
+        nxt.click()
+        expect(stage_el(root, "work-up")).to_be_visible()
+        expect(progress).to_have_text("Stage 3 of 8")
+        back.click()
+        expect(shown).to_be_visible()  # Back retraces the route taken
+        back.click()
+        expect(stage_el(root, "presentation")).to_be_visible()
+    assert len(set(o["goto"] for o in pres["choice"]["options"])) == 3
+    assert_clean(v)
+
+
+def test_blood_count_table_read_against_age(visit):
+    """Case 1 (a boy of 10): the values and readings by hand against data/lab_reference.yaml's 2-11 band."""
+    v = visit(PAGES["case-1"])
+    root = ready(v.page, "#tbw-stepper-case-1")
+    stage = stage_el(root, "presentation")
+    table = stage.locator("table.tb-table")
+    expect(table.locator("thead th").nth(2)).to_have_text("Reference for age 10 (illustrative)")
+    expect(lab_row(stage, "Haemoglobin")).to_have_text("Haemoglobin7.8 g/dL11.5–15.5 g/dLbelow the range")
+    expect(lab_row(stage, "Mean cell volume (MCV)").locator("td").nth(2)).to_have_text("above the range")
+    expect(lab_row(stage, "Reticulocytes").locator("td").nth(1)).to_have_text("25–100 ×10⁹/L")
+    assert "approximate teaching values" in norm(stage.locator(".tb-table-note").inner_text())
     assert_clean(v)
 
 
 def test_review_choice_scores_wrong_at_each_decision(visit):
     """The review's own choice is shown, appraised in its feedback, and never scored as correct."""
-    v = visit(PAGE)
     for ident, case in CASES.items():
+        v = visit(PAGES[ident])
         root = ready(v.page, f"#tbw-stepper-{ident}")
-        k = next(i for i, s in enumerate(case["stages"]) if s["kind"] == "treatment decision")
-        for _ in range(k):
+        decide(root, main_line(case)[0], 0)
+        for _ in range(3):  # presentation -> branch -> work-up -> decision
             root.locator(".tb-next").click()
-        q = case["stages"][k]["question"]
+        k = next(s for s in case["stages"] if s["kind"] == "treatment decision")
+        expect(stage_el(root, k["id"])).to_be_visible()
+        q = k["question"]
         idx = next(i for i, o in enumerate(q["options"]) if "(the review's choice)" in o["text"])
-        choose(root.locator(".tb-stage").nth(k), q, idx, False)
+        choose(stage_el(root, k["id"]), q, idx, False)
         nq = sum(1 for s in case["stages"] if s.get("question"))
         expect(root.locator(".tb-score")).to_have_text(score_text(0, nq, 1))
-    assert_clean(v)
+        assert_clean(v)
 
 
 def test_part3_quiz_answered(visit):
@@ -163,4 +268,19 @@ def test_cases_table_and_appraisal_boxes(visit):
     link.click()
     v.page.wait_for_load_state("load")
     expect(v.page.locator("article h1")).to_contain_text("4.2 Adverse reactions")
+    assert_clean(v)
+
+
+@pytest.mark.parametrize("ident", list(CASES))
+def test_case_route_map_has_a_text_alternative(visit, ident):
+    v = visit(PAGES[ident])
+    fig = v.page.locator(f"#fig-route-{ident}")
+    svg = fig.locator('svg[role="img"]')
+    expect(svg).to_be_visible()
+    expect(svg.locator("title")).to_have_text(f"The route through {norm(CASES[ident]['title'])}")
+    options = next(s for s in CASES[ident]["stages"] if s.get("choice"))["choice"]["options"]
+    fig.locator("details summary").click()
+    items = fig.locator("details li")
+    expect(items).to_have_count(7 + len(options))  # 7 main-line stages, one line per choice
+    expect(items.nth(1)).to_contain_text(f"if you choose “{options[0]['text']}”")
     assert_clean(v)

@@ -313,11 +313,11 @@ def test_stepper_browser_and_kernel(session):
     st = session.widget("stepper")
     expect(st).to_have_count(1)
     progress = st.locator(".tb-progress-text")
-    expect(progress).to_have_text("Stage 1 of 4: The claim")
+    expect(progress).to_have_text("Stage 1 of 4")
     expect(st.locator(".tb-back")).to_be_disabled()
 
     st.locator(".tb-next").click()
-    expect(progress).to_have_text("Stage 2 of 4: Can the number be true?")
+    expect(progress).to_have_text("Stage 2 of 4")
     stage = st.locator(".tb-stage:not([hidden])")
     expect(stage).to_have_count(1)
     stage.get_by_role("radio", name="No, no whole number of 27 rounds to 64%.").check()
@@ -326,7 +326,7 @@ def test_stepper_browser_and_kernel(session):
     expect(st.locator("p.tb-score")).to_have_text(re.compile(r"^Score: 1 of 1 \(1 answered"))
 
     st.locator(".tb-back").click()
-    expect(progress).to_have_text("Stage 1 of 4: The claim")
+    expect(progress).to_have_text("Stage 1 of 4")
 
     # browser -> kernel: the checked answer (option 1, index 0), the first-answer score and the stage are in the traits
     got = session.probe(
@@ -338,9 +338,32 @@ def test_stepper_browser_and_kernel(session):
 
     # kernel -> browser
     session.probe('w.stage = 3\nout = {"stage": w.stage}')
-    expect(progress).to_have_text("Stage 4 of 4: Verdict")
-    expect(st.locator(".tb-stage:not([hidden]) .tb-stage-title")).to_have_text("Stage 4 of 4: Verdict")
+    expect(progress).to_have_text("Stage 4 of 4")
+    expect(st.locator(".tb-stage:not([hidden]) .tb-stage-title")).to_have_text("Verdict")
     expect(st.locator(".tb-next")).to_be_disabled()
+
+
+def test_case_decision_routes_both_ways(session):
+    """A case stepper shown from the kernel: a decision made in the browser reaches the kernel's traits
+    (choices, stage), and one made from Python (choose, next) changes the stage the browser shows."""
+    from playwright.sync_api import expect
+
+    session.probe('c = tb.case_stepper("case-1")\ndisplay(c)\nout = {"stage": c.stage}')
+    cw = session.panel.locator(".jp-Notebook .jp-CodeCell").last.locator('.thalbook-widget[data-kind="stepper"]')
+    expect(cw).to_have_attribute("data-ready", "true", timeout=TIMEOUT)
+    nxt = cw.locator(".tb-next")
+    expect(nxt).to_be_disabled()  # the decision comes first
+    cw.locator(".tb-choice-option").nth(1).click()  # "Start thalidomide now, as the review did ..."
+    nxt.click()
+    expect(cw.locator('.tb-stage[data-sid="treat-first"]')).to_be_visible()
+    expect(cw.locator(".tb-progress-text")).to_have_text("Stage 2 of 8")
+    got = session.probe('out = {"choices": c.choices, "stage": c.spec["stages"][c.stage]["id"]}')
+    assert got == {"choices": {"presentation": 1}, "stage": "treat-first"}, got
+    # kernel -> browser: another decision, made and followed from Python, in a fresh view of the same widget
+    session.probe('c.stage = 0\nc.choose("presentation", 2)\nc.next()\ndisplay(c)\nout = {"stage": c.stage}')
+    cw = session.panel.locator(".jp-Notebook .jp-CodeCell").last.locator('.thalbook-widget[data-kind="stepper"]')
+    expect(cw.locator('.tb-stage[data-sid="wait-first"]')).to_be_visible(timeout=TIMEOUT)
+    expect(cw.locator('.tb-choice-option[aria-pressed="true"]')).to_have_count(1)
 
 
 def test_quiz_scores_the_first_answers(session):

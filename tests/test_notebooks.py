@@ -13,7 +13,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
-TOC_FILES = [TOC["root"]] + [c["file"] for part in TOC["parts"] for c in part["chapters"]]
+TOC_FILES = [TOC["root"]] + [f for part in TOC["parts"] for c in part["chapters"]
+                             for f in [c["file"]] + [s["file"] for s in c.get("sections", [])]]  # pages under a page (3.3.1)
 NOTEBOOKS = sorted((ROOT / "chapters").rglob("*.ipynb"))
 IDS = [str(p.relative_to(ROOT)) for p in NOTEBOOKS]
 
@@ -48,7 +49,7 @@ def test_one_title_carrying_the_review_number(path: Path):
     folder = path.parent.name
     number = re.match(r"(\d+)-", folder)
     if number:  # a part: its overview starts with the part number, a subsection page with its own
-        own = re.match(r"(\d\.\d)-", path.name)
+        own = re.match(r"(\d\.\d(?:\.\d)?)-", path.name)  # 3.3, or a page under it: 3.3.1
         expected = own.group(1) if own else number.group(1)
         assert titles[0].startswith(f"# {expected} "), f"{path.name}: title should start with '{expected} '"
 

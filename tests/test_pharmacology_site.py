@@ -164,7 +164,8 @@ def test_page_21_weight_no_plotly(visit, site: Path):
 
 # --------------------------------------------------------------------------- stepper (2.2)
 def stage_title(i: int) -> str:
-    return f"Stage {i + 1} of {len(STEPS['stages'])}: {STEPS['stages'][i]['title']}"
+    """The progress line (the title is the stage's own heading, printed once)."""
+    return f"Stage {i + 1} of {len(STEPS['stages'])}"
 
 
 def score_text(score: int, of: int, answered: int) -> str:

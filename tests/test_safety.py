@@ -447,12 +447,28 @@ def test_course_stepper_and_figures():
     w = s.course_stepper()
     stages = w.spec["stages"]
     assert len(stages) == 7 and stages[2]["title"] == "Week 2: Second weekly check"
-    assert "0 mg/day (interrupted)" in stages[2]["body_html"]
+    # from week 1 the reader decides; the right option is the table's answer, worked out by hand from
+    # course.yaml and dose_rules.yaml: ANC 700 below the label's 750 (re-evaluate), ANC 450 grade 4 worse
+    # than baseline (interrupt), recovery (resume one level lower), at baseline (continue), neuropathy
+    # grade 1 (closer checks), neuropathy grade 2 with the label row (stop)
+    picked = [next(o["text"] for o in st_["question"]["options"] if o["correct"]) for st_ in stages[1:]]
+    assert picked == ["Continue, with closer checks", "Interrupt the drug for now", "Go one dose level lower",
+                      "Continue at the same dose", "Continue, with closer checks", "Stop the drug for good"]
+    assert "question" not in stages[0]
+    q2 = stages[2]["question"]
+    assert "Action:" not in stages[2]["body_html"] and "0 mg/day (interrupted)" not in stages[2]["body_html"]
+    # the table's answer, written once for every option: shown (stepper.js) once the question is answered
+    assert "0 mg/day (interrupted)" in stages[2]["reveal_html"]
+    assert 'class="tb-stage-reveal" data-qid="course-week-2"' in w.html
+    assert q2["options"][0]["feedback_html"].startswith("<p>Milder than the teaching rule table, which asks to interrupt")
+    assert q2["options"][4]["feedback_html"].startswith("<p>Stronger than the teaching rule table")
+    # label rows are never hidden: week 2 lists the label's re-evaluate row beside the applied X row
+    assert "Also matching: Label: re-evaluate" in stages[2]["reveal_html"]
     # the first dose line says, in that line, that the level is invented and no paediatric MDS dose exists
     first = next(line for line in stages[0]["body_html"].split("</p>") if "Dose for the coming weeks" in line)
     assert "50 mg/day" in first and "invented for teaching" in first and "no paediatric MDS dose exists" in first
     assert "350 mg" in stages[1]["body_html"] and "0.0" not in stages[1]["body_html"]  # 50 x 7 before week 1
-    assert "25 mg/day (50 mg on alternate days, illustrative level)" in stages[3]["body_html"]
+    assert "25 mg/day (50 mg on alternate days, illustrative level)" in stages[3]["reveal_html"]
     assert all("not a prescribing guide" in st_["body_html"] for st_ in stages)
     fig = s.cumulative_dose_figure().fig
     assert fig["data"][0]["y"] == [0, 0.35, 0.7, 0.7, 0.875, 1.575, 2.275]

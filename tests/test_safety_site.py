@@ -17,6 +17,7 @@ pytestmark = pytest.mark.browser
 
 P41 = "chapters/4-safety/4.1-safety-evaluation-and-monitoring.html"
 P42 = "chapters/4-safety/4.2-adverse-reactions-and-management.html"
+P421 = "chapters/4-safety/4.2.1-treatment-course-decisions.html"  # the simulator, split from 4.2
 EXPLORER = "#tbw-lookup-dose-adjustment"
 CAPSULES = "#tbw-calculator-capsules"
 COURSE = "#tbw-stepper-treatment-course"
@@ -28,7 +29,7 @@ def shown_rows(root) -> list[str]:
 
 
 def test_pages_carry_the_teaching_notice(visit):
-    for path in (P41, P42):
+    for path in (P41, P42, P421):
         v = visit(path)
         assert NOTICE in norm(v.page.locator("main").inner_text()).lower() or NOTICE in norm(v.page.inner_text("body")).lower()
         assert_clean(v)
@@ -261,6 +262,8 @@ def test_capsule_arithmetic(visit):
     assert "%" not in out["hazard"].inner_text()
     expect(out["cumulative"]).to_have_text("4.2 g over 12 weeks of the nearest whole-capsule schedule")
     expect(out["cumulative_flag"]).to_contain_text("Not past about 28 g")
+    # a sentence reads as body text, not as a large bold value (issue 17 polish)
+    assert out["cumulative"].evaluate("e => getComputedStyle(e).fontWeight") == "400"
 
     # 40 kg x 2.5 = 100 mg/day (two capsules): 41 weeks = 28.7 g (past 28), 86 weeks = 60.2 g (past both)
     w.fill("40")
@@ -304,8 +307,21 @@ def test_capsule_arithmetic(visit):
     assert_clean(v)
 
 
+def answer(stage, option_text):
+    """Choose an option of the stage's question; returns that option's feedback. Works whether a choice
+    answers at once or needs "Check answer" (the answering change of issue 17, on the quizzes branch)."""
+    fs = stage.locator(".tb-question")
+    radio = fs.get_by_label(option_text, exact=True)
+    index = radio.get_attribute("value")
+    radio.check()
+    check = fs.get_by_role("button", name="Check answer")
+    if check.count():
+        check.click()
+    return fs.locator(f'.tb-feedback[data-option="{index}"]')
+
+
 def test_treatment_course_simulator(visit):
-    v = visit(P42)
+    v = visit(P421)
     root = ready(v.page, COURSE)
     progress, nxt = root.locator(".tb-progress-text"), root.locator(".tb-next")
     stages = root.locator(".tb-stage")
@@ -314,31 +330,59 @@ def test_treatment_course_simulator(visit):
     first_dose = ("50 mg/day (50 mg every day). This level is invented for teaching (origin A, illustrative): no "
                   "paediatric MDS dose exists in any source the book found.")
     level_1, level_2 = "50 mg/day (50 mg every day, illustrative level)", "25 mg/day (50 mg on alternate days, illustrative level)"
+    # (title, the option the table asks for, the dose that follows, a text of the table's answer)
     expected = [
-        ("Week 0: Baseline, before the first dose", first_dose, "baseline grade recorded"),
+        ("Week 0: Baseline, before the first dose", None, first_dose, "baseline grade recorded"),
         # ANC 700: grade 3 like the baseline's 800, but below the label's 750: re-evaluate, the dose stays
-        ("Week 1: First weekly check", level_1, "Label: re-evaluate; consider withholding the drug if the low count persists."),
+        ("Week 1: First weekly check", "Continue, with closer checks", level_1,
+         "Label: re-evaluate; consider withholding the drug if the low count persists."),
         # ANC 450: grade 4, worse: the X row's interrupt is applied, and the dose line says interrupted
-        ("Week 2: Second weekly check", "0 mg/day (interrupted)",
+        ("Week 2: Second weekly check", "Interrupt the drug for now", "0 mg/day (interrupted)",
          "Action: Interrupt; resume one dose level lower only after recovery; consider stopping."),
-        ("Week 3: Third weekly check", level_2, "Resume one dose level lower."),
-        ("Week 4: Fourth weekly check", level_2, "the teaching rows (A, X) take no action for this count"),
-        ("Week 8: First monthly check", level_2, "Teaching rule: continue with closer examination; consider a lower dose."),
-        ("Week 12: Three-month check", "0 mg/day (stopped)", "Label: stop the drug if clinically appropriate"),
+        ("Week 3: Third weekly check", "Go one dose level lower", level_2, "Resume one dose level lower."),
+        ("Week 4: Fourth weekly check", "Continue at the same dose", level_2,
+         "the teaching rows (A, X) take no action for this count"),
+        ("Week 8: First monthly check", "Continue, with closer checks", level_2,
+         "Teaching rule: continue with closer examination; consider a lower dose."),
+        ("Week 12: Three-month check", "Stop the drug for good", "0 mg/day (stopped)",
+         "Label: stop the drug if clinically appropriate"),
     ]
     # before each check, by hand: 0; 50 x 7 = 350 mg; 700 mg; 700 mg (interrupted); + 25 x 7 = 875 mg;
     # + 25 x 28 = 1575 mg = 1.6 g; + 25 x 28 = 2275 mg = 2.3 g (one decimal from a gram on, never "0.0 g")
     cumulative = ["0 mg", "350 mg", "700 mg", "700 mg", "875 mg", "1.6 g", "2.3 g"]
-    for i, (title, dose, text) in enumerate(expected):
-        expect(progress).to_have_text(f"Stage {i + 1} of 7: {title}")
-        body = norm(stages.nth(i).inner_text())
-        expect(stages.nth(i)).to_be_visible()
-        assert f"Dose for the coming weeks: {dose}" in body, body
-        assert text in body, body
+    for i, (title, decision, dose, text) in enumerate(expected):
+        stage = stages.nth(i)
+        expect(progress).to_have_text(f"Stage {i + 1} of 7")
+        expect(stage.locator(".tb-stage-title")).to_have_text(title)  # the title once, not "Stage 1 of 7: ..."
+        expect(stage).to_be_visible()
+        body = norm(stage.inner_text())
         assert f"Cumulative dose before this check: {cumulative[i]}" in body
         assert NOTICE in body
+        if decision is None:  # the baseline: nothing to decide
+            assert f"Dose for the coming weeks: {dose}" in body, body
+            assert text in body, body
+        else:  # the reader decides from the findings before the table's answer shows
+            assert "Dose for the coming weeks" not in body and "Action:" not in body, body
+            reveal = stage.locator(".tb-stage-reveal")
+            expect(reveal).to_be_hidden()  # the table's answer waits for the reader's decision
+            if i == 2:  # a milder choice first: the feedback names what the table asks for instead
+                fb = answer(stage, "Continue at the same dose")
+                expect(fb).to_be_visible()
+                assert "Milder than the teaching rule table, which asks to interrupt the drug for now" in norm(fb.inner_text())
+            fb = answer(stage, decision)
+            expect(fb).to_be_visible()
+            assert "What the teaching rule table asks for; why, below." in norm(fb.inner_text())
+            expect(reveal).to_be_visible()
+            shown = norm(reveal.inner_text())
+            assert f"Dose for the coming weeks: {dose}" in shown, shown
+            assert text in shown, shown
         if i < 6:
             nxt.click()
+    root.locator(".tb-back").click()
+    root.locator(".tb-back").click()
+    root.locator(".tb-back").click()
+    root.locator(".tb-back").click()
+    expect(progress).to_have_text("Stage 3 of 7")
     body = norm(stages.nth(2).inner_text())
     assert "Neutrophil count (ANC): 450 /mm³, grade 4; baseline grade 3: worse, the teaching rows apply" in body
     assert "Rule applied (the strongest action): Neutropenia (neutrophil count decreased), grade 4" in body

@@ -15,7 +15,8 @@ def test_the_site_has_every_page_of_the_toc(site):
     import yaml
 
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    files = [toc["root"]] + [f for part in toc["parts"] for c in part["chapters"]
+                             for f in [c["file"]] + [s["file"] for s in c.get("sections", [])]]
     missing = [f for f in files if not (site / f"{f}.html").is_file()]
     assert not missing and len(PAGES) >= len(files)
 

@@ -459,6 +459,19 @@ class Dataset:
                 if weight is not None and weight not in {r.id for r in self.rows("illustrative_weights.yaml")}:
                     errors.append(DataError(shown, _line_finder(lines)(("weight",)), "weight",
                                             f"no id '{weight}' in data/illustrative_weights.yaml"))
+                refs = {r.id: r for r in self.rows("lab_reference.yaml")} if _folder == "cases" else {}
+                for i, stage in enumerate(getattr(doc, "stages", []) if refs else []):
+                    for j, lab in enumerate(getattr(stage, "labs", [])):  # cases/: tests of lab_reference.yaml
+                        loc = ("stages", i, "labs", j, "test")
+                        ref = refs.get(lab.test)
+                        if ref is None:
+                            msg = f"no id '{lab.test}' in data/lab_reference.yaml; known: {', '.join(refs)}"
+                        elif lab.value is not None and not any(
+                                r.age_min_years <= doc.age_years <= r.age_max_years for r in ref.ranges):
+                            msg = f"data/lab_reference.yaml has no range of '{lab.test}' for age {doc.age_years}"
+                        else:
+                            continue
+                        errors.append(DataError(shown, _line_finder(lines)(loc), _path_name(loc), msg))
                 questions = [(("questions", i), q) for i, q in enumerate(getattr(doc, "questions", []))]
                 questions += [
                     (("stages", i, "question"), s.question)

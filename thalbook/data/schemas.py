@@ -220,17 +220,50 @@ class Quiz(Row):
         return self
 
 
+class ChoiceOption(Row):
+    text: str = col("What the reader can decide")
+    goto: str = col("Id of the stage this decision leads to", pattern=SLUG)
+    consequence: str = col("What follows from this decision and why, shown once it is made (Markdown)")
+
+
+class Choice(Row):
+    """A decision that routes the stepper: the reader's pick decides which stage comes next."""
+
+    prompt: str = col("The decision to make (Markdown)")
+    options: list[ChoiceOption] = Field(min_length=2, max_length=5, description="2 to 5 options")
+
+
 class Stage(Row):
     id: str = col("Identifier, unique in its stepper", pattern=SLUG)
     title: str = col("Title of the stage")
     body: str = col("What the stage shows (Markdown)")
     question: Question | None = col("A question the reader answers at this stage", default=None)
+    choice: Choice | None = col("A decision whose pick decides the next stage (branching)", default=None)
+    next: str | None = col("Id of the stage after this one, when it is not the next main-line stage (a branch rejoining)",
+                           default=None, pattern=SLUG)
+    branch: bool = col("True for a stage reached only through a decision (Next from the stage before skips it)",
+                       default=False)
+
+
+def _routes_checked(doc):
+    """Every decision's target and every `next` exists, no stage is unreachable, no route loops, and
+    every route has the same length (core.stepper, the routing the widget uses)."""
+    from ..core.stepper import route_problems
+
+    problems = route_problems([s.model_dump() for s in doc.stages])
+    if problems:
+        raise ValueError("field 'stages': " + "; ".join(problems))
+    return doc
 
 
 class Stepper(Row):
     id: str = col("Identifier: tb.stepper('id')", pattern=SLUG)
     title: str = col("Title shown above the stepper")
     stages: list[Stage] = col("The stages, in the order shown", min_length=2)
+
+    @model_validator(mode="after")
+    def routes(self):
+        return _routes_checked(self)
 
 
 # ---------------------------------------------------------------- ctcae.yaml
@@ -346,6 +379,48 @@ class IllustrativeWeight(Sourced):
     chart: str = col("Which growth chart, e.g. 'CDC 2000 weight-for-age'")
 
 
+class RefRange(Row):
+    age_min_years: float = col("Youngest age the range applies to", unit="years", ge=0)
+    age_max_years: float = col("Oldest age the range applies to (inclusive)", unit="years", le=18)
+    low: float | None = col("Lowest value within the range (empty: no lower limit)", unit="the test's unit", default=None)
+    high: float | None = col("Highest value within the range (empty: no upper limit)", unit="the test's unit", default=None)
+
+
+class LabReference(Sourced):
+    """One laboratory test the cases show, with its reference range by age (or the expected finding)."""
+
+    id: str = col("Identifier used by the cases' labs", pattern=SLUG)
+    label: str = col("Name of the test as the table shows it")
+    unit: str = col("Unit of the value and the range (empty for a finding in words)", default="")
+    ranges: list[RefRange] = col("Reference ranges by age band (numeric tests)", default_factory=list)
+    expected: str | None = col("What a normal finding is, in words (tests reported in words, e.g. a karyotype)",
+                               default=None)
+
+    @model_validator(mode="after")
+    def ranges_or_expected(self):
+        if bool(self.ranges) == bool(self.expected):
+            raise ValueError("field 'ranges': give either ranges by age (a numeric test) or 'expected' (a finding in words)")
+        return self
+
+
+class CaseLab(Row):
+    """One illustrative result in a case (a numeric value, or a finding in words with the book's reading)."""
+
+    test: str = col("Id of the test in data/lab_reference.yaml", pattern=SLUG)
+    value: float | None = col("Numeric result, in the test's unit (its reading against the range is computed)",
+                              default=None)
+    result: str | None = col("Result in words (a karyotype, a pending test)", default=None)
+    reading: str | None = col("What the result means, for a result in words", default=None)
+
+    @model_validator(mode="after")
+    def value_or_result(self):
+        if (self.value is None) == (self.result is None):
+            raise ValueError("field 'value': give either a numeric 'value' or a 'result' in words")
+        if self.result is not None and not self.reading:
+            raise ValueError("field 'reading': a result in words needs the book's reading of it")
+        return self
+
+
 class CaseStage(Stage):
     """One stage of a case stepper: the book's text, what the review states, details added for teaching."""
 
@@ -359,6 +434,18 @@ class CaseStage(Stage):
         "Details added for teaching (a weight, a blood count), Markdown; each shown with an 'illustrative' badge",
         default_factory=list,
     )
+    labs: list[CaseLab] = col(
+        "Illustrative laboratory results shown as a table at this stage (always status illustrative)",
+        default_factory=list,
+    )
+    labs_caption: str | None = col("Caption of the stage's laboratory table, e.g. 'Blood count at presentation'",
+                                   default=None)
+
+    @model_validator(mode="after")
+    def caption_with_labs(self):
+        if self.labs and not self.labs_caption:
+            raise ValueError("field 'labs_caption': a stage with labs needs a caption for its table")
+        return self
 
 
 class Case(Sourced):
@@ -382,7 +469,8 @@ class Case(Sourced):
 
     @model_validator(mode="after")
     def stages_in_order(self):
-        kinds = [s.kind for s in self.stages]
+        _routes_checked(self)
+        kinds = [s.kind for s in self.stages if not s.branch]  # branches sit beside the main line
         firsts = sorted(dict.fromkeys(kinds), key=kinds.index)
         if firsts != list(CASE_KINDS):
             raise ValueError(
@@ -716,6 +804,7 @@ TABLES: dict[str, tuple[type[Row], tuple[str, ...]]] = {
     "dose_arithmetic.yaml": (DoseArithmetic, ("id",)),
     "mechanisms.yaml": (MechanismLink, ("id",)),
     "illustrative_weights.yaml": (IllustrativeWeight, ("id",)),  # page 3.3
+    "lab_reference.yaml": (LabReference, ("id",)),  # page 3.3: the cases' laboratory tables
     "open_issues.yaml": (OpenIssue, ("id",)),  # page 5.2
     "trial_planning.yaml": (PlanningAssumption, ("id",)),  # page 5.2
     "other_uses.yaml": (OtherUse, ("id",)),  # page 5.3

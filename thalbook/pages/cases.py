@@ -18,6 +18,7 @@ from functools import partial
 from typing import Any
 
 from ..core.dosing import capsule_schedules, mg_per_kg
+from ..core.labs import range_for_age, range_reading
 from ..core.numbers import ordinal
 from ..core.numbers import trimmed as fmt
 from ..data import dataset
@@ -74,8 +75,37 @@ def dose_notes(case: Any, weight: Any, capsule: Any, half_life: str) -> list[dic
     return notes
 
 
-def case_spec(case: Any, weight: Any, capsule: Any, half_life: str) -> dict[str, Any]:
-    """The Stepper spec of one validated case (``schemas.Case``)."""
+def _range_text(r: Any, unit: str) -> str:
+    if r.low is None and r.high == 0:
+        return _w("range_none")
+    if r.low is None:
+        return _w("range_at_most", high=fmt(r.high), unit=unit)
+    if r.high is None:
+        return _w("range_at_least", low=fmt(r.low), unit=unit)
+    return _w("range_between", low=fmt(r.low), high=fmt(r.high), unit=unit)
+
+
+def labs_table(stage: Any, age_years: int, refs: dict[str, Any]) -> dict[str, Any]:
+    """A stage's illustrative results as a Stepper table: result, reference for the child's age, reading."""
+    readings = word_group(PART, "readings")
+    rows = []
+    for lab in stage.labs:
+        ref = refs[lab.test]
+        if lab.value is not None:
+            band = range_for_age(ref.ranges, age_years)
+            result = f"{fmt(lab.value)} {ref.unit}".strip()
+            rows.append([ref.label, result, _range_text(band, ref.unit).strip(),
+                         readings[range_reading(lab.value, band.low, band.high)]])
+        else:
+            rows.append([ref.label, lab.result, ref.expected, lab.reading])
+    return {
+        "caption": stage.labs_caption, "columns": [h.format(age=age_years) for h in word_list(PART, "labs_header")], "rows": rows,
+        "note": _w("labs_note"), "source": "thalbook_evidence_notes", "status": "illustrative",
+    }
+
+
+def case_spec(case: Any, weight: Any, capsule: Any, half_life: str, refs: dict[str, Any]) -> dict[str, Any]:
+    """The Stepper spec of one validated case (``schemas.Case``); ``refs``: lab_reference.yaml rows by id."""
     stages = []
     for st in case.stages:
         notes = []
@@ -95,7 +125,12 @@ def case_spec(case: Any, weight: Any, capsule: Any, half_life: str) -> dict[str,
         if st.kind == "dose":
             notes.extend(dose_notes(case, weight, capsule, half_life))
             body = f"{body}\n\n{notice()}"
-        stage: dict[str, Any] = {"id": st.id, "title": st.title, "body": body, "notes": notes}
+        stage: dict[str, Any] = {"id": st.id, "title": st.title, "body": body, "notes": notes,
+                                 "next": st.next, "branch": st.branch}
+        if st.labs:
+            stage["tables"] = [labs_table(st, case.age_years, refs)]
+        if st.choice is not None:
+            stage["choice"] = st.choice.model_dump()
         if st.question is not None:
             stage["question"] = st.question.model_dump()
         stages.append(stage)
@@ -117,7 +152,8 @@ def case_stepper(ident: str, presenter: bool = False):
     case = ds.item("cases", ident)
     weight = ds.by_id("illustrative_weights.yaml", case.weight)
     capsule = ds.by_id("facts.yaml", "capsule-smallest")
-    spec = case_spec(case, weight, capsule, fact_text("half-life"))
+    refs = {r.id: r for r in ds.rows("lab_reference.yaml")}
+    spec = case_spec(case, weight, capsule, fact_text("half-life"), refs)
     return Stepper(spec, presenter=presenter)
 
 
@@ -153,5 +189,5 @@ def cases_table():
 
 __all__ = [
     "capsule_schedules", "notice", "case_ids", "case_spec", "case_stepper", "case_steppers", "cases_page",
-    "cases_table", "dose_notes", "fmt", "mg_per_kg",
+    "cases_table", "dose_notes", "fmt", "labs_table", "mg_per_kg",
 ]

@@ -281,29 +281,31 @@ def simulate_course(course: Sequence[Any] | None = None, levels: Sequence[Any] |
             triggered += matching_rules("peripheral-neuropathy", row.neuropathy_grade, None, "none", rules)
         top = decision.most_severe(triggered)
         sev = top.severity if top else 0
+        # kind: what the check does to the dose (the reader's decision in the simulator, COURSE_DECISIONS)
         if row.week == 0:
-            action = _w("course_start")
+            action, kind = _w("course_start"), "start"
         elif stopped:
-            action = _w("course_stopped_before")
+            action, kind = _w("course_stopped_before"), "stopped"
         elif sev == 4:
-            stopped, action = True, top.action
+            stopped, action, kind = True, top.action, "stop"
         elif sev == 3:
-            interrupted, action = True, top.action
+            interrupted, action, kind = True, top.action, "interrupt"
         elif sev == 2 or (interrupted and sev <= 1):
             if idx + 1 < len(levels):
                 idx += 1
                 step_down = _w("course_resume_lower") if interrupted else _w("course_lower")
-                action = (top.action + " " if sev == 2 else "") + step_down
+                action, kind = (top.action + " " if sev == 2 else "") + step_down, "lower"
             else:
-                stopped, action = True, _w("course_no_lower")
+                stopped, action, kind = True, _w("course_no_lower"), "stop"
             interrupted = False
         else:
             action = top.action if top else _w("course_no_trigger")
+            kind = "reevaluate" if sev == 1 else "continue"
         dose = 0.0 if (stopped or interrupted) else levels[idx].mg_per_day
         step = {
             "id": row.id, "week": row.week, "label": row.label, "labs": labs, "neuropathy_grade": row.neuropathy_grade,
             "checks": checks_in_week(row.week), "rules": triggered, "top": top, "severity": sev if row.week else None,
-            "action": action, "level": None if dose == 0 else levels[idx], "dose_mg": dose,
+            "action": action, "decision": kind, "level": None if dose == 0 else levels[idx], "dose_mg": dose,
             "state": "stopped" if stopped else "interrupted" if interrupted else "on",
             "cumulative_g": cum_mg / 1000, "status": row.status, "source": row.source,
         }
@@ -316,8 +318,12 @@ def _origins(rule: Any, names: dict[str, str]) -> str:
     return ", ".join(_w("tag_origin", tag=o, name=names.get(o, o)) for o in rule.origin)
 
 
-def _stage_body(s: dict, first: bool = False) -> str:
-    names = _origin_names()
+# the reader's choices at a check, mildest first (the order of the severity ranks they stand for)
+COURSE_DECISIONS = ("continue", "reevaluate", "lower", "interrupt", "stop")
+
+
+def _stage_findings(s: dict, prev: dict | None) -> list[str]:
+    """What the reader sees before deciding: the checks, the counts and their grades, neuropathy, the dose so far."""
     judged_words = word_group(PART, "course_judged")
     lines = [_w("course_lead"), "", _w("course_checks"), ""]
     lines += [f"- {c.label} [{', '.join(c.origin)}]" for c in s["checks"]] or [f"- {_w('course_no_checks')}"]
@@ -328,7 +334,17 @@ def _stage_body(s: dict, first: bool = False) -> str:
         lines.append("- " + _w("course_lab_line", test=t.label, value=thousands(lab["value"]), unit=t.base_unit,
                                 grade=lab["grade"], judged=judged))
     lines.append("- " + _w("course_neuropathy", grade=s["neuropathy_grade"]))
-    lines += ["", _w("course_action", action=s["action"])]
+    if prev is not None:
+        lines += ["", _w("course_dose_so_far", mg=js_num(prev["dose_mg"])),
+                  "", _w("course_cumulative", amount=amount_text(s["cumulative_g"]))]
+    return lines
+
+
+def _stage_answer(s: dict, first: bool = False) -> list[str]:
+    """The rule table's answer at a check and why: the action, the rule applied, every other matching row
+    (label rows included, whatever the baseline), and the dose that follows."""
+    names = _origin_names()
+    lines = [_w("course_action", action=s["action"])]
     if s["top"] is not None:
         top = s["top"]
         lines += ["", _w("course_applied", toxicity=top.toxicity_label, grades=grades_text(top),
@@ -336,23 +352,57 @@ def _stage_body(s: dict, first: bool = False) -> str:
         lines += ["- " + _w("course_also", action=r.action, origins=", ".join(r.origin), status=r.status)
                   for r in s["rules"] if r is not top]
     level = s["level"]
-    if level and first:
-        dose = _w("course_dose_first", mg=js_num(s["dose_mg"]), level=level.label)
+    if level and first:  # the first level: say in the same line that it is invented
+        lines += ["", _w("course_dose_first", mg=js_num(s["dose_mg"]), level=level.label)]
     elif level:
-        dose = _w("course_dose", mg=js_num(s["dose_mg"]), level=level.label)
+        lines += ["", _w("course_dose", mg=js_num(s["dose_mg"]), level=level.label)]
     else:
-        dose = _w("course_dose_held", state=word_group(PART, "course_states")[s["state"]])
-    lines += ["", dose, "", _w("course_cumulative", amount=amount_text(s["cumulative_g"]))]
+        lines += ["", _w("course_dose_held", state=word_group(PART, "course_states")[s["state"]])]
+    return lines
+
+
+def course_question(s: dict, prev: dict) -> dict:
+    """The decision at one check: the reader picks what to do from the findings; the feedback says how the
+    pick compares with the rule table's answer (``simulate_course``, from ``core.decision``), and the
+    stage's ``reveal`` (``_stage_answer``) gives that answer and why once the question is answered."""
+    words = word_group(PART, "course_decisions")
+    answer = COURSE_DECISIONS.index(s["decision"])
+    options = []
+    for i, d in enumerate(COURSE_DECISIONS):
+        lead = _w("course_fb_right") if i == answer else _w(
+            "course_fb_milder" if i < answer else "course_fb_stronger", table=words[s["decision"]].lower())
+        options.append({"text": words[d], "correct": i == answer, "feedback": lead})
+    top = s["top"]
+    return {"id": f"course-{s['id']}", "prompt": _w("course_prompt", mg=js_num(prev["dose_mg"])), "options": options,
+            "source": top.source if top else "thalbook_evidence_notes", "status": top.status if top else "illustrative"}
+
+
+def _stage_body(s: dict, first: bool = False) -> str:
+    """A check with nothing to decide (the baseline, or after a stop): findings, the table's answer, the
+    cumulative dose."""
+    lines = _stage_findings(s, None) + [""] + _stage_answer(s, first)
+    lines += ["", _w("course_cumulative", amount=amount_text(s["cumulative_g"]))]
     return "\n".join(lines)
 
 
-def course_stepper():
-    """The treatment-course simulator of page 4.2: a Stepper, one stage per scheduled check."""
+def course_stepper(presenter: bool = False):
+    """The treatment-course simulator of page 4.2: a Stepper, one stage per scheduled check; from week 1
+    the reader decides what to do from the findings, then sees the rule table's answer and why."""
     from ..widgets import Stepper
 
-    stages = [{"id": s["id"], "title": _w("course_stage_title", week=s["week"], label=s["label"]),
-               "body": _stage_body(s, first=i == 0)} for i, s in enumerate(simulate_course())]
-    return Stepper({"id": "treatment-course", "title": _w("course_title", suffix=_w("notice_suffix")), "stages": stages})
+    stages, prev = [], None
+    for s in simulate_course():
+        stage = {"id": s["id"], "title": _w("course_stage_title", week=s["week"], label=s["label"])}
+        if prev is None or s["decision"] == "stopped":  # the baseline, or nothing left to decide
+            stage["body"] = _stage_body(s, first=prev is None)
+        else:  # a decision: findings first, the table's answer in the feedback
+            stage["body"] = "\n".join(_stage_findings(s, prev))
+            stage["question"] = course_question(s, prev)
+            stage["reveal"] = "\n".join(_stage_answer(s))
+        stages.append(stage)
+        prev = s
+    return Stepper({"id": "treatment-course", "title": _w("course_title", suffix=_w("notice_suffix")), "stages": stages},
+                   presenter=presenter)
 
 
 def cumulative_dose_figure():
@@ -446,5 +496,5 @@ __all__ = [
     "action_severity", "action_words", "capsule_calculator", "capsule_spec", "checks_in_week", "course_stepper",
     "cumulative_dose_figure", "dose_explorer", "dose_explorer_spec", "dose_rules_table", "glue_safety", "grade_lab",
     "grades_text", "lab_variant", "matching_rules", "monitoring_figure", "monitoring_table", "neuropathy_dose_table",
-    "simulate_course", "toxicities",
+    "simulate_course", "toxicities", "course_question", "COURSE_DECISIONS",
 ]

@@ -149,6 +149,9 @@ A11Y_FIXES = [
     (re.compile(r'(<i class="[^"]*\bfa-[^"]*"(?![^>]*aria-hidden)[^>]*?)(>)'), r'\1 aria-hidden="true"\2'),
     # myst-nb's hide-input toggle is labelled "Toggle hidden content" but shows "Show code cell source"
     (re.compile(r'<summary aria-label="Toggle hidden content">'), "<summary>"),
+    # the sidebar's toggle of a page with pages under it (3.3 -> 3.3.1 ...) is an icon alone (summary-name)
+    (re.compile(r'<summary>(<span class="toctree-toggle" role="presentation">)'),
+     r'<summary aria-label="Show or hide the pages under this one">\1'),
     # docutils gives the citation list role=list but its entries role=doc-biblioentry (aria-required-children)
     (re.compile(r'role="doc-biblioentry"'), 'role="listitem"'),
 ]

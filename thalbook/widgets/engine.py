@@ -28,6 +28,10 @@ import traitlets as t
 
 from ..core.calculator import CALCULATORS
 from ..core.numbers import slug as _slug
+from ..core.stepper import next_index as stepper_next
+from ..core.stepper import route as stepper_route
+from ..core.stepper import route_length as stepper_route_length
+from ..core.stepper import route_problems as stepper_problems
 from ..core.text import clean, escape, markdown
 
 STATIC = Path(__file__).parent / "static"
@@ -256,16 +260,101 @@ def _notes_html(stage: dict, before: bool) -> str:
     return "".join(_note_html(nt) for nt in stage.get("notes", []) if bool(nt.get("before")) == before)
 
 
+def _table_html(tb: dict) -> str:
+    """A data table of a stage: caption, column headers, the first cell of each row as its row header."""
+    head = "".join(f'<th scope="col">{escape(c)}</th>' for c in tb["columns"])
+    body = "".join(
+        "<tr>" + "".join(
+            f'<th scope="row">{escape(c)}</th>' if j == 0 else f"<td>{escape(c)}</td>" for j, c in enumerate(row)
+        ) + "</tr>"
+        for row in tb["rows"]
+    )
+    caption = f'{escape(tb["caption"])} {_badge(tb.get("status"))}'
+    note = tb.get("note_html") or ""
+    return (
+        f'<div class="tb-table-wrap"><table class="tb-table"><caption>{caption}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        f'{f"<div class={chr(34)}tb-table-note{chr(34)}>{note}</div>" if note else ""}{_meta(tb.get("source"), None)}</div>'
+    )
+
+
+def _reveal_html(s: dict) -> str:
+    """What a stage shows once its question is answered (stepper.js hides it until then): the answer
+    every option shares, written once instead of in each option's feedback."""
+    if not s.get("reveal_html"):
+        return ""
+    return f'<div class="tb-stage-reveal" data-qid="{escape(s["question"]["id"])}">{s["reveal_html"]}</div>'
+
+
+def _choice_html(wid: str, s: dict, titles: dict[str, str]) -> str:
+    """A decision that routes the stepper: one button per option, each with its consequence. Without
+    JavaScript every consequence reads in place; stepper.js shows only the chosen one."""
+    base = f"{wid}-choice-{_slug(s['id'])}"
+    ch = s["choice"]
+    items = "".join(
+        f'<li class="tb-choice-item" data-option="{i}">'
+        f'<button type="button" class="tb-choice-option" data-option="{i}" aria-pressed="false">{escape(o["text"])}</button>'
+        f'<div class="tb-consequence" data-option="{i}">{o["consequence_html"]}'
+        f'<p class="tb-consequence-next">Next: {escape(titles.get(o["goto"], o["goto"]))}</p></div></li>'
+        for i, o in enumerate(ch["options"])
+    )
+    return (
+        f'<div class="tb-choice" role="group" data-sid="{escape(s["id"])}" aria-labelledby="{base}-prompt">'
+        f'<div class="tb-choice-prompt" id="{base}-prompt">{ch["prompt_html"]}</div>'
+        f'<ul class="tb-choice-options">{items}</ul>'
+        '<p class="tb-choice-hint" hidden>Choose one option to go on; you can come back and choose another.</p></div>'
+    )
+
+
 class Stepper(_QuestionState):
-    """spec: {id, title, stages: [{id, title, body, question?}]}"""
+    """spec: {id, title, stages: [{id, title, body, question?, reveal?, tables?, choice?, next?, branch?}]}
+
+    ``reveal``: Markdown shown once the stage's question is answered (revealed, in presenter mode);
+
+    ``tables``: [{caption, columns, rows (lists of plain text), note?, status?, source?}];
+    ``choice``: {prompt, options: [{text, goto, consequence}]} - the pick decides the next stage;
+    routing is ``core.stepper`` (the twin of stepper.js), checked on construction.
+    """
 
     KIND = "stepper"
-    STATE = ("stage", "answers", "scored", "revealed", "score", "presenter")
+    STATE = ("stage", "choices", "answers", "scored", "revealed", "score", "presenter")
     _esm = bundle("stepper")
     _css = css()
     stage = t.Int(0).tag(sync=True)
+    choices = t.Dict().tag(sync=True)  # stage id -> option index of the decision made there
+
+    # navigation from Python (a lecturer's cell); the same routing as the buttons in stepper.js
+    def choose(self, stage_id: str, option: int) -> None:
+        """Make the decision of stage ``stage_id`` (option index, from 0)."""
+        stage = next((s for s in self.spec["stages"] if s["id"] == stage_id and s.get("choice")), None)
+        if stage is None or not 0 <= option < len(stage["choice"]["options"]):
+            raise ValueError(f"no decision stage '{stage_id}' with an option {option}")
+        self.choices = {**self.choices, stage_id: option}
+
+    def route(self) -> list[int]:
+        """Indexes of the stages on the reader's route so far."""
+        return stepper_route(self.spec["stages"], self.choices)
+
+    def next(self) -> None:
+        k = stepper_next(self.spec["stages"], self.stage, self.choices)
+        if k is not None:
+            self.stage = k
+
+    def back(self) -> None:
+        r = self.route()
+        if self.stage in r and r.index(self.stage) > 0:
+            self.stage = r[r.index(self.stage) - 1]
+
+    def position(self) -> tuple[int, int]:
+        """(k, n) as in "Stage k of n"."""
+        r = self.route()
+        k = r.index(self.stage) + 1 if self.stage in r else self.stage + 1
+        return k, stepper_route_length(self.spec["stages"])
 
     def prepare(self, spec):
+        problems = stepper_problems(spec.get("stages", []))
+        if problems:
+            raise ValueError(f"stepper '{spec.get('id')}': " + "; ".join(problems))
         stages = []
         for s in spec.get("stages", []):
             s = dict(s)
@@ -274,6 +363,36 @@ class Stepper(_QuestionState):
                 s["question"] = _prepare_question(s["question"])
             else:
                 s.pop("question", None)
+            tables = []
+            for tb in s.pop("tables", None) or []:
+                tb = dict(tb)
+                _md_field(tb, "note", "note_html")
+                tb["columns"] = [str(c) for c in tb["columns"]]
+                tb["rows"] = [[str(c) for c in row] for row in tb["rows"]]
+                tables.append(tb)
+            if tables:
+                s["tables"] = tables
+            if s.get("choice"):
+                ch = dict(s["choice"])
+                _md_field(ch, "prompt", "prompt_html")
+                opts = []
+                for o in ch["options"]:
+                    o = dict(o)
+                    _md_field(o, "consequence", "consequence_html")
+                    o["text"], o["goto"] = str(o["text"]), str(o["goto"])
+                    opts.append(o)
+                ch["options"] = opts
+                s["choice"] = ch
+            else:
+                s.pop("choice", None)
+            for key in ("next",):
+                if not s.get(key):
+                    s.pop(key, None)
+            s["branch"] = bool(s.get("branch", False))
+            if s.get("reveal") and s.get("question"):  # shown once the stage's question is answered
+                _md_field(s, "reveal", "reveal_html")
+            else:
+                s.pop("reveal", None)
             notes = []  # optional boxed notes under the body: {label, body, source?, status?} (page 3.3 cases)
             for nt in s.pop("notes", None) or []:
                 nt = dict(nt)
@@ -288,8 +407,9 @@ class Stepper(_QuestionState):
 
     def render_inner(self):
         wid, stages = self.dom_id, self.spec["stages"]
-        n = len(stages)
+        n = stepper_route_length(stages)
         nq = sum(1 for s in stages if s.get("question"))
+        titles = {s["id"]: s["title"] for s in stages}
         parts = [
             _title(self.spec),
             (
@@ -305,10 +425,15 @@ class Stepper(_QuestionState):
             if s.get("question"):
                 qi += 1
                 q = _question_html(wid, s["question"], f"Question {qi} of {nq}")
+            # the title alone: "Stage k of n" is the progress line's (on a branch, k depends on the route)
+            tables = "".join(_table_html(tb) for tb in s.get("tables", []))
+            choice = _choice_html(wid, s, titles) if s.get("choice") else ""
+            branch = ' data-branch="true"' if s["branch"] else ""
             parts.append(
-                f'<li class="tb-stage" data-stage="{i}" data-sid="{escape(s["id"])}" id="{wid}-stage-{i}">'
-                f'<h4 class="tb-stage-title" tabindex="-1">Stage {i + 1} of {n}: {escape(s["title"])}</h4>'
-                f'{_notes_html(s, True)}<div class="tb-body">{s["body_html"]}</div>{_notes_html(s, False)}{q}</li>'
+                f'<li class="tb-stage" data-stage="{i}" data-sid="{escape(s["id"])}" id="{wid}-stage-{i}"{branch}>'
+                f'<h4 class="tb-stage-title" tabindex="-1">{escape(s["title"])}</h4>'
+                f'{_notes_html(s, True)}<div class="tb-body">{s["body_html"]}</div>{tables}{_notes_html(s, False)}'
+                f"{choice}{q}{_reveal_html(s)}</li>"
             )
         parts.append("</ol>")
         parts.append('<p class="tb-score" hidden></p>')

@@ -333,7 +333,11 @@ function render({ model, el }) {
       if (err) f.setAttribute("aria-invalid", "true");
       else f.removeAttribute("aria-invalid");
     }
-    for (const o of outs) tbText(o, r.outputs[o.dataset.name] ?? "–");
+    for (const o of outs) {
+      tbText(o, r.outputs[o.dataset.name] ?? "–");
+      // a value reads large and bold; a sentence (e.g. "4.2 g over 12 weeks of ...") in body text
+      o.classList.toggle("tb-out-sentence", o.textContent.split(" ").length > 3);
+    }
     if (JSON.stringify(r.outputs) !== JSON.stringify(model.get("outputs") || {})) tbSave(model, { outputs: r.outputs });
     const say = Object.keys(r.outputs).length
       ? (spec.outputs || []).map((o) => `${o.label} ${r.outputs[o.name]}`).join("; ")
