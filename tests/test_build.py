@@ -227,3 +227,29 @@ def test_a_failing_code_cell_leaves_the_last_good_site_and_is_located(book: Path
     _, summary = failed_build_with(book, edit)
     assert (f"- {PAGE}, cell {code + 1}: running the code cell “tb.no_such_builder()” raised AttributeError: "
             "module 'thalbook' has no attribute 'no_such_builder'") in summary, summary
+
+
+def test_a_page_taken_out_of_the_toc_leaves_the_site(book: Path):
+    """Sphinx never deletes an old output file: a page renamed, split or removed must not stay published
+    under its old address."""
+    toc = book / "_toc.yml"
+    original_toc = toc.read_text(encoding="utf-8")
+    extra = book / "chapters/back/extra-page.ipynb"
+    nb = json.loads((book / "chapters/back/licence.ipynb").read_text(encoding="utf-8"))
+    nb["cells"] = [{"cell_type": "markdown", "id": "extra-title", "metadata": {}, "source": "# An extra page\n\nFor one build."}]
+    extra.write_text(json.dumps(nb, indent=1), encoding="utf-8")
+    toc.write_text(original_toc.replace("      - file: chapters/back/licence\n",
+                                        "      - file: chapters/back/licence\n      - file: chapters/back/extra-page\n", 1),
+                   encoding="utf-8")
+    try:
+        first = make_book(book)
+        assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+        assert (book / "_build/html/chapters/back/extra-page.html").is_file()
+    finally:
+        toc.write_text(original_toc, encoding="utf-8")
+        extra.unlink()
+    second = make_book(book)
+    assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
+    assert not (book / "_build/html/chapters/back/extra-page.html").exists()
+    assert "chapters/back/extra-page.html: its notebook is no longer in _toc.yml; removed from the site" in second.stdout
+    assert (book / "_build/html/chapters/back/licence.html").is_file()

@@ -55,6 +55,19 @@ def publish(staged: Path, site: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def drop_stale_pages(root: Path, staged: Path) -> list[str]:
+    """Pages of notebooks no longer in _toc.yml (renamed, split or removed): Sphinx never deletes an old
+    output file, so without this a renamed page would stay on the site under its old address."""
+    from sphinx_external_toc.parsing import parse_toc_yaml
+
+    pages = set(parse_toc_yaml(str(root / "_toc.yml")))
+    stale = sorted(p for p in (staged / "chapters").rglob("*.html")
+                   if str(p.relative_to(staged).with_suffix("")) not in pages)
+    for page in stale:
+        page.unlink()
+    return [str(p.relative_to(staged)) for p in stale]
+
+
 def sphinx_build(root: Path, outdir: Path) -> int:
     """jupyter-book's Sphinx build of the book at `root` into `outdir` (as `jupyter-book build . -W -n --keep-going`)."""
     from jupyter_book.sphinx import build_sphinx
@@ -93,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"ERROR: the build stopped: {type(exc).__name__}: {exc}", file=sys.stderr)
             code = 1
     if code == 0:
+        for page in drop_stale_pages(root, staged):
+            print(f"== {page}: its notebook is no longer in _toc.yml; removed from the site", flush=True)
         publish(staged, site)
         print(f"== published {SITE} ({time.perf_counter() - started:.0f} s)", flush=True)
         return 0
