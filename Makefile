@@ -173,11 +173,13 @@ export WATCH
 watch: book
 	$(BIN)/python -c "$$WATCH" "$(MAKE)" $${PORT:-8000}
 
-## make live: open copies of the chapters in JupyterLab (live/ is git-ignored, sources stay clean)
+## make live: lecture copies of the chapters (live/chapters, git-ignored) opened in JupyterLab; your edits stay,
+## outputs are cleared, pages the book changed are refreshed or named (thalbook/site/live.py says how).
+## LIVE_ARGS go to jupyter as they are (LIVE_ARGS="--port 9000 --no-browser"); LIVE_APP=notebook for Notebook 7
+LIVE_ARGS ?=
+LIVE_APP  ?= lab
 live: $(PY_STAMP)
-	@mkdir -p live && cp -rn chapters live/
-	@echo "Lecture copies are in live/chapters (your edits there stay; delete live/ to start afresh)."
-	$(BIN)/jupyter lab --notebook-dir=live/chapters --ServerApp.ip=127.0.0.1
+	$(BIN)/python -m thalbook.site.live --app $(LIVE_APP) -- $(LIVE_ARGS)
 
 chromium:
 	@command -v chromium >/dev/null || { echo "== installing Debian's chromium for the browser tests"; \
