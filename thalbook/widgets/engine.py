@@ -186,6 +186,23 @@ class _QuestionState(ThalbookWidget):
     score = t.Int(0).tag(sync=True)
     presenter = t.Bool(False).tag(sync=True)
 
+    def questions(self) -> dict[str, dict]:
+        """question id -> question, for every question of the spec (a quiz's, or a stepper's stages')."""
+        spec = self.spec or {}
+        qs = spec.get("questions") or [s["question"] for s in spec.get("stages", []) if s.get("question")]
+        return {q["id"]: q for q in qs}
+
+    @t.validate("answers")
+    def _check_answers(self, proposal):
+        qs = self.questions()
+        for qid, choice in proposal["value"].items():
+            if qid not in qs:
+                raise t.TraitError(f"{self.KIND} {self.spec.get('id')!r} has no question {qid!r}; its questions are: {', '.join(qs)}")
+            n = len(qs[qid]["options"])
+            if not isinstance(choice, int) or isinstance(choice, bool) or not 0 <= choice < n:
+                raise t.TraitError(f"answer to {qid!r} must be an option number from 0 to {n - 1}, got {choice!r}")
+        return proposal["value"]
+
 
 class Quiz(_QuestionState):
     """spec: {id, title, questions: [{id, prompt, options: [{text, correct, feedback}], source, status}]}"""
@@ -236,6 +253,13 @@ class Stepper(_QuestionState):
     _esm = bundle("stepper")
     _css = css()
     stage = t.Int(0).tag(sync=True)
+
+    @t.validate("stage")
+    def _check_stage(self, proposal):
+        n, v = len((self.spec or {}).get("stages", [])), proposal["value"]
+        if not 0 <= v < n:
+            raise t.TraitError(f"stage {v} is out of range: stepper {self.spec.get('id')!r} has {n} stages, numbered 0 to {n - 1}")
+        return v
 
     def prepare(self, spec):
         stages = []
@@ -314,6 +338,17 @@ class Lookup(ThalbookWidget):
     baseline = t.Unicode("").tag(sync=True)  # optional baseline value (numeric.baseline; page 4.2)
     unit = t.Unicode("").tag(sync=True)
     result = t.Dict().tag(sync=True)
+
+    @t.validate("selection")
+    def _check_selection(self, proposal):
+        selectors = {s["name"]: s for s in (self.spec or {}).get("selectors", [])}
+        for name, value in proposal["value"].items():
+            if name not in selectors:
+                raise t.TraitError(f"lookup {self.spec.get('id')!r} has no selector {name!r}; its selectors are: {', '.join(selectors)}")
+            values = [o["value"] for o in selectors[name].get("options", [])]
+            if values and str(value) not in values:
+                raise t.TraitError(f"{value!r} is not an option of {name!r} in lookup {self.spec.get('id')!r}; the options are: {', '.join(values)}")
+        return {k: str(v) for k, v in proposal["value"].items()}
 
     def __init__(self, spec, **state):
         super().__init__(spec, **state)

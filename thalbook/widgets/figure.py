@@ -192,7 +192,8 @@ try:  # ipywidgets base for LinkedFigure
                 options=[(o["label"], o["value"]) for o in ctl["options"]],
                 value=first,
                 description=ctl.get("label", ""),
-                style={"description_width": "initial"},
+                # buttons as wide as their labels (the default fixed width cut "evaluable patients" off)
+                style={"description_width": "initial", "button_width": "auto"},
             )
             self.figure = go.FigureWidget(self.spec["states"][first])
             self.control.observe(self._on_state, names="value")
