@@ -191,7 +191,13 @@ def _title_of(path: Path) -> str:
 
 
 def live_notebook(nb: dict, path: Path, chapters: Path, bib: dict[str, dict[str, str]]) -> tuple[dict, list[str]]:
-    """The lecture copy of one chapter notebook, and the glue names it could not resolve."""
+    """The lecture copy of one chapter notebook (no outputs), and the glue names it could not resolve."""
+    out, missing = resolve_markdown(nb, path, chapters, bib)
+    return clear_outputs(out), missing
+
+
+def resolve_markdown(nb: dict, path: Path, chapters: Path, bib: dict[str, dict[str, str]]) -> tuple[dict, list[str]]:
+    """The notebook with its markdown cells' glue, citations and doc links written out."""
     rel = path.relative_to(chapters)
     values = glue_values(nb, str(Path("chapters") / rel))
     missing: list[str] = []
@@ -239,7 +245,7 @@ def live_notebook(nb: dict, path: Path, chapters: Path, bib: dict[str, dict[str,
             cell["source"] = "".join(pieces)
         cells.append(cell)
     out["cells"] = cells
-    return clear_outputs(out), missing
+    return out, missing
 
 
 def clear_outputs(nb: dict) -> dict:
