@@ -40,13 +40,32 @@ MANIFEST = ".thalbook-live.json"
 FORMAT = 1  # bump when the copies' transformation changes, so unedited copies are rewritten
 
 # --------------------------------------------------------------------------- glue values
-GLUE_ROLE = re.compile(r"\{glue(?::text)?\}`([^`]+)`")
+GLUE_ROLE = re.compile(r"\{glue(?::text)?\}`([^`\n]+)`")
 FOOTCITE = re.compile(r"\{footcite(?::[pt])?\}`([^`]+)`")
 DOC_ROLE = re.compile(r"\{doc\}`([^`]+)`")
 FOOTBIB = re.compile(r"^(`{3,}|:{3,})\{footbibliography\}[^\n]*\n(?:.*?\n)??\1[ \t]*$", re.MULTILINE)
 MD_SPECIAL = re.compile(r"([\\`*_\[\]<>$])")
 FENCE = re.compile(r"^[ \t]*(`{3,}|:{3,})(.*)$")
-CODE_SPAN = re.compile(r"(?<!`)``(?!`)[^\n]+?(?<!`)``(?!`)")
+ROLE_NAME = re.compile(r"\{[\w:.-]+\}$")
+
+
+def _code_spans(text: str, offset: int) -> list[tuple[int, int]]:
+    """Inline code spans (CommonMark: a run of backticks closed by a run of the same length), skipping a
+    role's argument ({name}`...`), which is prose."""
+    # fence lines (```{admonition} ... ```) are not inline code: blanked, same length, for the scan
+    text = re.sub(r"(?m)^[ \t]*(`{3,}|:{3,}).*$", lambda m: " " * len(m.group(0)), text)
+    spans, i = [], 0
+    while True:
+        m = re.compile(r"`+").search(text, i)
+        if not m:
+            return spans
+        ticks = m.group(0)
+        close = re.compile(rf"(?<!`){ticks}(?!`)").search(text, m.end())
+        if not close:
+            return spans
+        if not ROLE_NAME.search(text[max(0, m.start() - 40) : m.start()]):
+            spans.append((offset + m.start(), offset + close.end()))
+        i = close.end()
 
 
 def _literal_spans(text: str) -> list[tuple[int, int]]:
@@ -73,11 +92,10 @@ def _literal_spans(text: str) -> list[tuple[int, int]]:
         spans.append((start, len(text)))
     outside, last = [], 0
     for a, b in spans:
-        outside += [(m.start() + last, m.end() + last) for m in CODE_SPAN.finditer(text[last:a])]
+        outside += _code_spans(text[last:a], last)
         outside.append((a, b))
         last = b
-    outside += [(m.start() + last, m.end() + last) for m in CODE_SPAN.finditer(text[last:])]
-    return outside
+    return outside + _code_spans(text[last:], last)
 
 
 def _gluers() -> dict[str, Any]:
