@@ -739,7 +739,7 @@ def test_widget_page_runs_live(pages, lab, rel):
     for kind, n in expected.items():
         expect(_kind_locator(s, kind), f"{rel}: {kind} widgets").to_have_count(n)
     expect(s.panel.locator(".thalbook-widget:not([data-ready='true'])")).to_have_count(0)
-    expect(s.panel.get_by_text("Error displaying widget")).to_have_count(0)
+    expect(s.panel.locator(".jp-OutputArea-output", has_text="Error displaying widget")).to_have_count(0)
     before = s.probe(_READ)
 
     # the browser: one click (or entry) per kind, on the first widget of that kind
@@ -754,7 +754,7 @@ def test_widget_page_runs_live(pages, lab, rel):
             q.locator("input.tb-radio").first.check()
             # the chosen option's feedback, or in presenter mode "Answer recorded" alone
             expect(q.locator(".tb-feedback:not([hidden]), .tb-qstatus:not([hidden])").first).to_be_visible()
-            expect(q.locator(".tb-feedback:not([hidden])")).to_have_count(0 if q.locator(".tb-reveal:not([hidden])").count() else 1)
+            expect(q.locator(".tb-feedback:not([hidden])")).to_have_count(0 if q.locator(".tb-question-controls:not([hidden]) .tb-reveal").count() else 1)
         elif kind == "lookup":
             sel = w.locator("select.tb-select").first
             values = sel.locator("option").evaluate_all("(os) => os.map((o) => o.value)")
@@ -845,7 +845,7 @@ def test_a_saved_page_reopens_without_stale_widgets(pages, lab):
 
     _open_page(pages, rel, lab)
     expect(pages.panel.locator(".jp-OutputArea-output")).to_have_count(0)
-    expect(pages.panel.get_by_text("Error displaying widget")).to_have_count(0)
+    expect(pages.panel.locator(".jp-OutputArea-output", has_text="Error displaying widget")).to_have_count(0)
     _run_all_and_wait(pages, rel, lab)
     expect(_kind_locator(pages, "calculator")).to_have_count(1)
     expect(pages.panel.locator(".thalbook-widget[data-ready='true']")).to_have_count(1)
