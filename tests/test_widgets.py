@@ -434,3 +434,26 @@ def test_figure_output_bundle():
     assert f"<figcaption>Caption {ESC_IMG}{ESC_SCRIPT}</figcaption>" in html
     assert "<details" in html and "<summary>Text alternative</summary>" in html and "<table" in html
     assert_safe(html, allowed_scripts=1)
+
+
+def test_the_comm_opens_with_the_html_already_in_the_state(monkeypatch):
+    """JupyterLab renders a widget from the state its comm opened with; an html sent later as an update
+    arrived after the first render under load (live: a quiz with no controls, 'addEventListener' of null)."""
+    import ipywidgets
+
+    import thalbook as tb
+
+    opened = []
+    original = ipywidgets.Widget.open
+
+    def spy(self):
+        if self.comm is None and getattr(self, "KIND", ""):
+            opened.append((self.KIND, self.html))
+        return original(self)
+
+    monkeypatch.setattr(ipywidgets.Widget, "open", spy)
+    tb.quiz("evidence-labels")
+    tb.proportion_calculator()
+    assert [k for k, _ in opened] == ["quiz", "calculator"]
+    assert all(html for _, html in opened), "a widget's comm opened before its HTML was set"
+    assert 'class="tb-restart"' in opened[0][1]

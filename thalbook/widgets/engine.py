@@ -88,8 +88,17 @@ class ThalbookWidget(anywidget.AnyWidget):
 
     def __init__(self, spec: Mapping[str, Any], **state: Any):
         safe = self.prepare(copy.deepcopy(dict(spec)))
+        self._opening = False  # Widget.__init__ opens the comm; held back until the HTML is in the state
         super().__init__(kind=self.KIND, spec=safe, **state)
         self.html = self.render_inner()
+        self._opening = True
+        self.open()
+
+    def open(self):
+        # the front end renders from the state the comm opens with; an "html" sent as a later update
+        # could arrive after the first render under load, leaving a widget with no controls
+        if getattr(self, "_opening", True):
+            super().open()
 
     # subclasses
     def prepare(self, spec: dict) -> dict:
