@@ -154,3 +154,12 @@ def test_command_passes_arguments_through(tmp_path):
 def test_a_glue_call_with_a_computed_argument_is_named(tmp_path):
     with pytest.raises(ValueError, match=r"chapters/x.ipynb: line 1: glue_facts\(\) takes literal arguments only"):
         live.glue_calls(["tb.glue_facts(name)"], "chapters/x.ipynb")
+
+
+def test_the_pages_references_are_listed_where_footbibliography_stood(book, tmp_path):
+    live.prepare(book, tmp_path / "live")
+    text = _markdown(tmp_path / "live" / "chapters" / "3-clinical-efficacy" / "3.2-clinical-studies.ipynb")
+    assert "{footbibliography}" not in text
+    # data/references.bib: raza2001thalidomide, Blood 2001, status verified
+    assert ("- Raza et al. (2001). Thalidomide produces transfusion independence in long-standing refractory"
+            " anemias of patients with myelodysplastic syndromes. *Blood*. Status: verified.") in text

@@ -244,8 +244,8 @@ def resolve_markdown(nb: dict, path: Path, chapters: Path, bib: dict[str, dict[s
     def bibliography(_m):
         if not cited:
             return ""
-        items = "\n".join(f"- {bib[k]['full']}" if k in bib else f"- {k}" for k in cited)
-        return f"**References on this page**\n\n{items}"
+        # the page's own "References" heading stands above it
+        return "\n".join(f"- {bib[k]['full']}" if k in bib else f"- {k}" for k in cited)
 
     out = dict(nb)
     cells = []
