@@ -76,7 +76,24 @@ def _md_field(d: dict, raw: str, out: str) -> None:
 
 
 # --------------------------------------------------------------------------- base
-class ThalbookWidget(anywidget.AnyWidget):
+class OpensWhenReady:
+    """Mixin for a widget whose state is complete only after its constructor: Widget.__init__ opens the
+    comm at once, and a trait set after that reaches the front end as a later update, which under load
+    can arrive after the first render (a quiz with no controls; a plotly figure with empty axes). The
+    subclass sets ``_ready_to_open = False`` before ``super().__init__`` and calls ``opened()`` last."""
+
+    _ready_to_open = True
+
+    def open(self):
+        if self._ready_to_open:
+            super().open()
+
+    def opened(self):
+        self._ready_to_open = True
+        self.open()
+
+
+class ThalbookWidget(OpensWhenReady, anywidget.AnyWidget):
     """Base: ``kind``, ``spec`` (safe data), ``html`` (the twin's inner HTML) plus kind-specific state."""
 
     KIND = ""
@@ -88,17 +105,10 @@ class ThalbookWidget(anywidget.AnyWidget):
 
     def __init__(self, spec: Mapping[str, Any], **state: Any):
         safe = self.prepare(copy.deepcopy(dict(spec)))
-        self._opening = False  # Widget.__init__ opens the comm; held back until the HTML is in the state
+        self._ready_to_open = False  # the comm opens with the HTML already in the state
         super().__init__(kind=self.KIND, spec=safe, **state)
         self.html = self.render_inner()
-        self._opening = True
-        self.open()
-
-    def open(self):
-        # the front end renders from the state the comm opens with; an "html" sent as a later update
-        # could arrive after the first render under load, leaving a widget with no controls
-        if getattr(self, "_opening", True):
-            super().open()
+        self.opened()
 
     # subclasses
     def prepare(self, spec: dict) -> dict:
@@ -521,6 +531,7 @@ class Calculator(ThalbookWidget):
 
 
 __all__ = [
+    "OpensWhenReady",
     "Calculator",
     "Lookup",
     "Quiz",
