@@ -193,7 +193,6 @@ try:  # ipywidgets base for LinkedFigure
         """
 
         def __init__(self, spec: Mapping[str, Any], state: str | None = None, theme: bool = True):
-
             self.spec = _prepare_figure_spec(spec, theme=theme)
             ctl = self.spec["control"]
             first = state or ctl["options"][0]["value"]
