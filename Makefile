@@ -15,7 +15,7 @@ NPM_HASH := $(shell cat package.json package-lock.json | sha256sum | cut -c1-16)
 PY_STAMP  := $(VENV)/.installed-$(REQ_HASH)
 NPM_STAMP := node_modules/.installed-$(NPM_HASH)
 
-.PHONY: book env serve watch watch-prep live test test-fast chromium bench clean
+.PHONY: book env serve watch watch-prep live handout test test-fast chromium bench clean
 
 # the stamps' names carry the locks' hashes; no file prerequisites, so a copy with newer mtimes
 # (a temporary copy of the book sharing this .venv) never reinstalls the package from elsewhere
@@ -177,11 +177,19 @@ export WATCH
 watch: book
 	$(BIN)/python -c "$$WATCH" "$(MAKE)" $${PORT:-8000}
 
-## make live: open copies of the chapters in JupyterLab (live/ is git-ignored, sources stay clean)
+## make live: lecture copies of the chapters (live/chapters, git-ignored) opened in JupyterLab; your edits stay,
+## outputs are cleared, pages the book changed are refreshed or named (thalbook/site/live.py says how).
+## LIVE_ARGS go to jupyter as they are (LIVE_ARGS="--port 9000 --no-browser"); LIVE_APP=notebook for Notebook 7
+LIVE_ARGS ?=
+LIVE_APP  ?= lab
 live: $(PY_STAMP)
-	@mkdir -p live && cp -rn chapters live/
-	@echo "Lecture copies are in live/chapters (your edits there stay; delete live/ to start afresh)."
-	$(BIN)/jupyter lab --notebook-dir=live/chapters --ServerApp.ip=127.0.0.1
+	$(BIN)/python -m thalbook.site.live --app $(LIVE_APP) -- $(LIVE_ARGS)
+
+## make handout PAGE=chapters/3-clinical-efficacy/3.3-case-vignettes: the page executed and written as one
+## self-contained answer-key HTML file (every answer shown, no external request) in _build/handout/
+handout: $(PY_STAMP)
+	@test -n "$(PAGE)" || { echo "usage: make handout PAGE=chapters/<part>/<page> (the page's path, .ipynb optional)"; exit 2; }
+	$(BIN)/python -m thalbook.site.handout "$(PAGE)"
 
 chromium:
 	@command -v chromium >/dev/null || { echo "== installing Debian's chromium for the browser tests"; \

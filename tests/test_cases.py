@@ -275,6 +275,23 @@ def test_cases_page_displays_one_stepper_per_file(monkeypatch):
     assert [w.spec["id"] for w in shown] == [p.stem for p in CASE_FILES]
 
 
+def test_cases_page_returns_the_cases_by_id():
+    """One stepper per case file, in file-name order, reachable by the file's name (a lecturer drives
+    cases["case-1"]); the page's static twin is each stepper's own, in the same order."""
+    cases = tb.cases_page(presenter=True)
+    assert cases.names == [p.stem for p in CASE_FILES]
+    assert [w.spec["id"] for w in cases] == [p.stem for p in CASE_FILES]
+    assert all(w.presenter for w in cases)
+    assert cases["case-1"] is list(cases)[0]
+    with pytest.raises(KeyError, match="no case named 'case-9'; the names are: case-1"):
+        cases["case-9"]
+    bundle = cases._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    html = bundle["text/html"]
+    ids = [f'id="tbw-stepper-{p.stem}"' for p in CASE_FILES]
+    assert all(i in html for i in ids) and [html.index(i) for i in ids] == sorted(html.index(i) for i in ids)
+
+
 def test_cases_table_lists_every_case_with_status():
     html = tb.cases_table().data
     for c in CASES.values():

@@ -1,9 +1,20 @@
-"""Live: the gallery notebook in a real JupyterLab, driven by chromium, with a real kernel.
+"""Live: the book's pages in a real JupyterLab, driven by chromium, with real kernels.
 
-One JupyterLab server (everything it writes goes to a temporary folder), one copy of
-chapters/back/widget-gallery.ipynb, one page. The copy names each widget (``w = tb.stepper(...); w``)
-and ends with a probe cell whose source the test replaces and runs to read traits in the kernel
-(browser -> kernel) or to set them (kernel -> browser). The repository's notebook is never opened.
+One JupyterLab server for the module, started with make live's own command line (thalbook/site/live.py)
+on make live's own lecture copies (written into a temporary folder, with make live's settings: news off,
+the widgets' CSS as custom.css); everything it writes goes to that folder.
+
+* The gallery (a copy that names each widget, ``w = tb.stepper(...); w``): each widget kind clicked and
+  read in the kernel (browser -> kernel) and set from Python (kernel -> browser), the styles that must
+  survive JupyterLab's (calculator labels, a stepper at a projector's 960x540), a figure's contrast in
+  JupyterLab's dark theme, the same widgets in Notebook 7.
+* Every other page with a widget (WIDGET_PAGES): opened, run all, every cell waited for, no error; each
+  widget kind on it clicked and the change read in the kernel; the first widget of each kind set from
+  Python and the change read on the page.
+* A saved page reopened after the next `make live` start: no stale widget ("model not found").
+
+Each copy ends with a probe cell whose source the test replaces and runs to read or set traits.
+The repository's notebooks are never opened.
 """
 
 from __future__ import annotations
@@ -51,6 +62,42 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+# every page with a widget, other than the gallery, and what it shows: kind -> how many ("figure": a
+# LinkedFigure, ToggleButtons + plotly FigureWidget). Read from the pages: a page that loses or gains a
+# widget must be changed here too.
+WIDGET_PAGES = {
+    "1-introduction/1.4-what-research-exists.ipynb": {"quiz": 1},
+    "2-pharmacology/2.1-antitumour-mechanisms.ipynb": {"lookup": 1},
+    "2-pharmacology/2.2-mechanisms-in-mds.ipynb": {"quiz": 1, "stepper": 1},
+    "3-clinical-efficacy/3.1-children-are-not-small-adults.ipynb": {"quiz": 1},
+    "3-clinical-efficacy/3.2-clinical-studies.ipynb": {"calculator": 1, "figure": 1, "quiz": 1},
+    "3-clinical-efficacy/3.3-case-vignettes.ipynb": {"quiz": 1, "stepper": 3},
+    "4-safety/4.1-safety-evaluation-and-monitoring.ipynb": {"lookup": 1},
+    "4-safety/4.2-adverse-reactions-and-management.ipynb": {"calculator": 1, "lookup": 1, "quiz": 1, "stepper": 1},
+    "5-conclusions/5.1-research-conclusion.ipynb": {"lookup": 2},
+    "5-conclusions/5.2-open-issues-and-prospects.ipynb": {"calculator": 1},
+    "5-conclusions/5.3-applications-and-perspectives.ipynb": {"quiz": 1},
+    "back/critical-reading.ipynb": {"quiz": 1},
+    "back/evidence-labels.ipynb": {"quiz": 1},
+    "back/lecturer-guide.ipynb": {"quiz": 1},
+}
+
+
+def _probe_cell(nb: dict) -> dict:
+    probe = copy.deepcopy(next(c for c in nb["cells"] if c["cell_type"] == "code"))
+    probe.update(source='print("probe ready")', outputs=[], execution_count=None, metadata={})
+    probe.pop("id", None)
+    if nb.get("nbformat_minor", 0) >= 5:
+        probe["id"] = "tb-live-probe"
+    return probe
+
+
+def _add_probe(path: Path) -> None:
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    nb["cells"].append(_probe_cell(nb))
+    path.write_text(json.dumps(nb, indent=1), encoding="utf-8")
+
+
 def _notebook_copy(dest: Path) -> None:
     nb = json.loads(GALLERY.read_text(encoding="utf-8"))
     found = set()
@@ -64,12 +111,7 @@ def _notebook_copy(dest: Path) -> None:
         cell["outputs"], cell["execution_count"] = [], None
     missing = set(NAMES) - found
     assert not missing, f"the gallery no longer has the cells {sorted(missing)}: update NAMES in {__file__}"
-    probe = copy.deepcopy(next(c for c in nb["cells"] if c["cell_type"] == "code"))
-    probe.update(source='print("probe ready")', outputs=[], execution_count=None, metadata={})
-    probe.pop("id", None)
-    if nb.get("nbformat_minor", 0) >= 5:
-        probe["id"] = "tb-live-probe"
-    nb["cells"].append(probe)
+    nb["cells"].append(_probe_cell(nb))
     dest.write_text(json.dumps(nb, indent=1), encoding="utf-8")
 
 
@@ -84,6 +126,7 @@ def _log_tail(log: Path, n: int = 3000) -> str:
 class Lab:
     url: str
     log: Path
+    book: Path  # the lecture copies' folder (make live's live/), chapters/ inside it is the server's root
 
     def log_tail(self) -> str:
         return _log_tail(self.log)
@@ -91,24 +134,33 @@ class Lab:
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    """A JupyterLab server on 127.0.0.1 serving a temporary folder that holds the copy.
+    """JupyterLab on 127.0.0.1, started with make live's command line, serving make live's copies.
 
-    Config, runtime, settings, workspaces, IPython and the trust database live in that temporary
-    folder too; JUPYTER_DATA_DIR is left alone so the venv's lab extensions are found.
+    make live's config folder (overrides.json, custom.css) is JUPYTER_CONFIG_DIR; runtime, user settings,
+    workspaces, IPython and the trust database live in the temporary folder too; JUPYTER_DATA_DIR is left
+    alone so the venv's lab extensions are found.
     """
+    from thalbook.site import live
+
     if not JUPYTER.is_file():
         pytest.fail(f"no jupyter in the venv ({JUPYTER}): `make env` installs it")
     tmp = tmp_path_factory.mktemp("live")
-    root, home = tmp / "root", tmp / "home"
-    config, runtime, ipython = home / "config", home / "runtime", home / "ipython"
-    settings, workspaces = config / "lab" / "user-settings", config / "lab" / "workspaces"
-    for d in (root, config, runtime, ipython, settings, workspaces, home / "data"):
+    book, home = tmp / "live", tmp / "home"
+    report = live.prepare(ROOT, book)
+    assert not report.unresolved, f"make live left glue references unresolved: {report.unresolved}"
+    root, config = book / "chapters", book / ".jupyter"
+    live.write_settings(ROOT, config)
+    runtime, ipython = home / "runtime", home / "ipython"
+    settings, workspaces = home / "user-settings", home / "workspaces"
+    for d in (root, runtime, ipython, settings, workspaces, home / "data"):
         d.mkdir(parents=True, exist_ok=True)
     # every cell in the DOM (no windowing): widgets below the fold render and can be found
     tracker = settings / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
     tracker.parent.mkdir(parents=True)
     tracker.write_text(json.dumps({"windowingMode": "none"}))
     _notebook_copy(root / NOTEBOOK)
+    for rel in WIDGET_PAGES:
+        _add_probe(root / rel)
 
     env = {
         **os.environ,
@@ -123,27 +175,21 @@ def lab(tmp_path_factory):
     env.pop("JUPYTER_TOKEN", None)
     port = _free_port()
     log = tmp / "server.log"
-    cmd = [
-        str(JUPYTER),
-        "lab",
+    cmd, _, _ = live.command("lab", root, config, [
         "--no-browser",
-        "--ip=127.0.0.1",
         f"--port={port}",
-        "--allow-root",
         "--ServerApp.token=",
         "--ServerApp.password=",
-        "--LabApp.news_url=",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         "--LabApp.expose_app_in_browser=True",
+        "--JupyterNotebookApp.expose_app_in_browser=True",
         f"--NotebookNotary.data_dir={home / 'data'}",  # the trust database, written on save
-        f"--ServerApp.root_dir={root}",
         f"--LabApp.user_settings_dir={settings}",
         f"--LabApp.workspaces_dir={workspaces}",
-    ]
+    ], is_root=os.geteuid() == 0)
     with log.open("wb") as out:
         proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
-        yield Lab(_wait_for_server(proc, runtime, port, log), log)
+        yield Lab(_wait_for_server(proc, runtime, port, log), log, book)
     finally:
         proc.terminate()
         try:
@@ -221,14 +267,10 @@ class Session:
         return json.loads(text.split(marker, 1)[1].strip().splitlines()[0])
 
 
-@pytest.fixture(scope="module")
-def session(browser, lab):
+def _new_session(browser) -> tuple:
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.set_default_timeout(TIMEOUT)
-    from playwright.sync_api import expect
-
-    expect.set_options(timeout=15_000)  # a round trip through the kernel can take a moment
     s = Session(page)
 
     def route(r):
@@ -242,6 +284,15 @@ def session(browser, lab):
     context.route("**/*", route)
     page.on("pageerror", lambda e: s.page_errors.append(str(e)))
     page.on("console", lambda m: s.console_errors.append(m.text) if m.type == "error" else None)
+    return context, s
+
+
+@pytest.fixture(scope="module")
+def session(browser, lab):
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=15_000)  # a round trip through the kernel can take a moment
+    context, s = _new_session(browser)
     try:
         _open_and_run_all(s, lab)
         yield s
@@ -286,8 +337,9 @@ def _open_and_run_all(s: Session, lab: Lab) -> None:
                 if (!p) return false;
                 const ws = Array.from(p.querySelectorAll(".thalbook-widget"));
                 const have = new Set(ws.map((w) => w.dataset.kind));
+                // the figure's own labels, not the empty axes plotly draws before its data arrives
                 return kinds.every((k) => have.has(k)) && ws.every((w) => w.dataset.ready === "true")
-                    && p.querySelectorAll(".js-plotly-plot .ytick text").length > 0;
+                    && Array.from(p.querySelectorAll(".js-plotly-plot .ytick text")).some((t) => t.textContent.includes("16/83"));
             }""",
             arg=[PANEL, list(KINDS)],
             timeout=90_000,
@@ -494,7 +546,11 @@ def test_linked_figure_switches_denominator(session):
     plot = session.panel.locator(".js-plotly-plot")
     expect(plot).to_have_count(1)
     ticks = plot.locator(".ytick text")
-    expect(ticks.filter(has_text="16/83")).to_have_count(1)
+    try:
+        expect(ticks.filter(has_text="16/83")).to_have_count(1)
+    except AssertionError:
+        session.page.screenshot(path="/tmp/tb-live-figure.png")
+        pytest.fail(f"tick labels: {ticks.all_inner_texts()}; plots: {plot.count()}")
     expect(ticks.filter(has_text="16/51")).to_have_count(0)
 
     toggle = session.panel.locator(".widget-toggle-buttons").get_by_role("button", name="evaluable patients")
@@ -507,9 +563,365 @@ def test_linked_figure_switches_denominator(session):
     assert any("16/51" in y for y in got["y"]) and not any("16/83" in y for y in got["y"]), got
 
 
+def _contrast(rgb_a: tuple, rgb_b: tuple) -> float:
+    """WCAG 2 contrast ratio of two sRGB colours (0-255)."""
+    def lum(rgb):
+        c = [v / 255 for v in rgb]
+        c = [v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in c]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+    hi, lo = sorted((lum(rgb_a), lum(rgb_b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_contrast_formula_matches_wcag_examples():
+    # WCAG 2: black on white is 21:1; #767676 on white is the familiar 4.54:1
+    assert _contrast((0, 0, 0), (255, 255, 255)) == pytest.approx(21.0)
+    assert _contrast((0x76, 0x76, 0x76), (255, 255, 255)) == pytest.approx(4.54, abs=0.01)
+
+
+# the tick label's fill and the first opaque background behind the plot
+_TICK_AND_BACKGROUND = """(panel) => {
+    const p = document.querySelector(panel);
+    const tick = p.querySelector(".js-plotly-plot .ytick text");
+    const rgb = (s) => (s.match(/[0-9.]+/g) || []).map(Number);
+    let el = tick.closest(".js-plotly-plot"), bg = null;
+    while (el) {
+        const c = rgb(getComputedStyle(el).backgroundColor);
+        if (c.length >= 3 && (c.length < 4 || c[3] > 0.5)) { bg = c.slice(0, 3); break; }
+        el = el.parentElement;
+    }
+    return { fill: rgb(getComputedStyle(tick).fill).slice(0, 3), bg: bg || [255, 255, 255],
+             light: document.body.dataset.jpThemeLight };
+}"""
+
+
+def test_figure_text_is_readable_in_the_dark_theme(session):
+    page = session.page
+    try:
+        for theme, light in (("JupyterLab Dark", "false"), ("JupyterLab Light", "true")):
+            page.evaluate(f"() => window.jupyterapp.commands.execute('apputils:change-theme', {{theme: '{theme}'}})")
+            page.wait_for_function(f"() => document.body.dataset.jpThemeLight === '{light}'", timeout=TIMEOUT)
+            page.wait_for_timeout(300)  # the theme's CSS variables apply on the next frame
+            got = page.evaluate(_TICK_AND_BACKGROUND, PANEL)
+            ratio = _contrast(tuple(got["fill"]), tuple(got["bg"]))
+            assert ratio >= 4.5, f"{theme}: axis labels {got['fill']} on {got['bg']}: contrast {ratio:.2f} < 4.5"
+    finally:
+        page.evaluate("() => window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Light'})")
+
+
+def test_calculator_labels_are_not_chopped(session):
+    """JupyterLab floats every output's <dt> at 20% width; the calculator's labels stay on one line."""
+    dts = session.widget("calculator").locator("dl.tb-outputs dt")
+    boxes = dts.evaluate_all(
+        """(els) => els.map((e) => ({ text: e.textContent, float: getComputedStyle(e).float,
+                 height: e.getBoundingClientRect().height, font: parseFloat(getComputedStyle(e).fontSize) }))"""
+    )
+    assert [b["text"] for b in boxes] == ["Count", "Proportion", "95% interval, lower", "95% interval, upper"]
+    for b in boxes:
+        assert b["float"] == "none", b
+        assert b["height"] < 2 * b["font"], f"the label {b['text']!r} wraps: {b}"
+
+
+def test_stepper_controls_in_view_on_a_projector(session):
+    """At 960x540 Back/Next sit above the stage, so a tall stage never pushes them below the fold."""
+    page = session.page
+    page.set_viewport_size({"width": 960, "height": 540})
+    try:
+        st = session.widget("stepper")
+        st.scroll_into_view_if_needed()
+        st.evaluate("(el) => el.scrollIntoView({block: 'start'})")
+        nxt = st.locator(".tb-next").bounding_box()
+        stage = st.locator(".tb-stage:not([hidden])").bounding_box()
+        assert nxt["y"] < stage["y"], f"Next ({nxt}) is below the stage's top ({stage})"
+        assert 0 <= nxt["y"] and nxt["y"] + nxt["height"] <= 540, f"Next is outside the 540 px screen: {nxt}"
+    finally:
+        page.set_viewport_size({"width": 1400, "height": 1000})
+
+
+def test_news_popup_is_off(session, lab):
+    direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    url = lab.url + "lab/api/settings/@jupyterlab/apputils-extension:notification"
+    with direct.open(url, timeout=10) as r:
+        fetch_news = json.loads(r.read())["schema"]["properties"]["fetchNews"]
+    # overrides.json becomes the setting's default for everyone on this server
+    assert fetch_news["default"] == "false", fetch_news
+    toasts = session.page.locator(".jp-toast-message, .Toastify__toast").all_inner_texts()
+    assert not any("news" in t.lower() for t in toasts), toasts
+
+
 def test_no_request_left_the_machine(session):
     """Runs last: the whole session (JupyterLab, widgets, plotly) fetched nothing from another host."""
     assert session.external_requests == [], f"requests to other hosts: {session.external_requests}"
     assert session.page_errors == [], (
         f"uncaught errors in the page: {session.page_errors}\nconsole errors: {session.console_errors[:10]}"
     )
+
+
+# --------------------------------------------------------------------------- every widget page
+# reads, in the page's kernel, every book widget made so far (ipywidgets keeps each live instance)
+_WIDGETS = """from ipywidgets.widgets.widget import _instances as _i
+from thalbook.widgets import LinkedFigure as _LF, ThalbookWidget as _TW
+_ws = [w for w in list(_i.values()) if isinstance(w, (_TW, _LF))]
+def _kind(w):
+    return "figure" if isinstance(w, _LF) else w.KIND
+"""
+
+_READ = _WIDGETS + """out = {}
+for w in _ws:
+    k = _kind(w)
+    out.setdefault(k, []).append({"stepper": lambda: w.stage, "quiz": lambda: w.answers, "lookup": lambda: w.selection,
+                                  "calculator": lambda: w.inputs, "figure": lambda: w.state}[k]())
+"""
+
+# the first widget of each kind set from Python; what the page must then show
+_DRIVE = _WIDGETS + """out = {}
+for w in _ws:
+    k = _kind(w)
+    if k in out:
+        continue
+    if k == "stepper":
+        w.stage = len(w.spec["stages"]) - 1
+        out[k] = {"sel": f'[id^="{w.dom_id}-stage-"]', "text": f"Stage {w.stage + 1} of {len(w.spec['stages'])}"}
+    elif k == "quiz":
+        q = w.spec["questions"][-1]
+        right = next(i for i, o in enumerate(q["options"]) if o["correct"])
+        w.answers = {**w.answers, q["id"]: right}
+        out[k] = {"sel": f'[id^="{w.dom_id}-q-"]', "qid": q["id"], "option": right}
+    elif k == "lookup":
+        s = next(s for s in w.spec["selectors"] if len(s.get("options", [])) > 1)
+        value = s["options"][-1]["value"]
+        w.selection = {**w.selection, s["name"]: value}
+        out[k] = {"sel": f'[id^="{w.dom_id}-sel-"]', "name": s["name"], "value": value}
+    elif k == "calculator":
+        name = w.spec["inputs"][0]["name"]
+        w.inputs = {**w.inputs, name: "7"}
+        out[k] = {"sel": f'[id^="{w.dom_id}-in-"]', "name": name, "value": "7"}
+    elif k == "figure":
+        o = w.spec["control"]["options"][-1]
+        w.state = o["value"]
+        out[k] = {"label": o["label"], "value": o["value"]}
+"""
+
+_OPEN = """async (path) => {
+    const app = window.jupyterapp;
+    await app.restored;  // every plugin (the document manager's commands too) has started
+    for (const w of Array.from(app.shell.widgets("main"))) {
+        if (w.sessionContext) { try { await w.sessionContext.shutdown(); } catch (e) { /* gone already */ } }
+        if (w.context && w.context.model) w.context.model.dirty = false;
+        w.dispose();
+    }
+    await app.commands.execute("docmanager:open", { path, factory: "Notebook" });
+}"""
+
+# true once the kernel is idle and every code cell has run; an error output is returned as its text
+_ALL_RAN = """() => {
+    const w = window.jupyterapp.shell.currentWidget;
+    const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
+    if (!k || k.status !== "idle" || !w.content) return false;
+    const cells = w.content.widgets.filter((c) => c.model.type === "code");
+    for (const c of cells) {
+        for (const o of c.model.outputs.toJSON()) {
+            if (o.output_type === "error") return "cell " + (w.content.widgets.indexOf(c) + 1) + ": " + o.ename + ": " + o.evalue;
+        }
+    }
+    return cells.length > 0 && cells.every((c) => c.model.executionCount !== null);
+}"""
+
+
+@pytest.fixture(scope="module")
+def pages(browser, lab):
+    """One JupyterLab tab for every widget page: each test closes the last page (and its kernel) first."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=15_000)
+    context, s = _new_session(browser)
+    s.page.goto(lab.url + "lab?reset", wait_until="domcontentloaded", timeout=60_000)
+    s.page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell", timeout=60_000)
+    try:
+        yield s
+    finally:
+        expect.set_options(timeout=5_000)
+        context.close()
+
+
+def _open_page(s: Session, rel: str, lab: Lab) -> None:
+    s.probes = 0
+    s.page.evaluate(_OPEN, rel)
+    s.panel.locator(".jp-Notebook .jp-CodeCell").first.wait_for(timeout=60_000)
+    s.page.wait_for_function(_ALL_RAN.replace("every((c) => c.model.executionCount !== null)", "length >= 0"),
+                             timeout=60_000)
+
+
+def _run_all_and_wait(s: Session, rel: str, lab: Lab) -> None:
+    s.page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    try:
+        result = s.page.wait_for_function(_ALL_RAN, timeout=120_000).json_value()
+    except Exception:  # noqa: BLE001
+        pytest.fail(f"{rel}: not every cell ran within 120 s; server log:\n{lab.log_tail()}")
+    assert result is True, f"{rel}: {result}"
+
+
+def _kind_locator(s: Session, kind: str):
+    return s.panel.locator(".widget-toggle-buttons" if kind == "figure" else f'.thalbook-widget[data-kind="{kind}"]')
+
+
+@pytest.mark.parametrize("rel", sorted(WIDGET_PAGES))
+def test_widget_page_runs_live(pages, lab, rel):
+    """Open, run all, wait for every cell; each kind clicked (read in the kernel) and set from Python."""
+    from playwright.sync_api import expect
+
+    s, expected = pages, WIDGET_PAGES[rel]
+    _open_page(s, rel, lab)
+    _run_all_and_wait(s, rel, lab)
+
+    for kind, n in expected.items():
+        expect(_kind_locator(s, kind), f"{rel}: {kind} widgets").to_have_count(n)
+    expect(s.panel.locator(".thalbook-widget:not([data-ready='true'])")).to_have_count(0)
+    expect(s.panel.locator(".jp-OutputArea-output", has_text="Error displaying widget")).to_have_count(0)
+    before = s.probe(_READ)
+
+    # the browser: one click (or entry) per kind, on the first widget of that kind
+    clicked = {}
+    for kind in expected:
+        w = _kind_locator(s, kind).first
+        if kind == "stepper":
+            w.locator(".tb-next").click()
+            expect(w.locator(".tb-progress-text")).to_have_text(re.compile(r"^Stage 2 of \d+"))
+        elif kind == "quiz":
+            q = w.locator("fieldset.tb-question").first
+            q.locator("input.tb-radio").first.check()
+            # the chosen option's feedback, or in presenter mode "Answer recorded" alone
+            expect(q.locator(".tb-feedback:not([hidden]), .tb-qstatus:not([hidden])").first).to_be_visible()
+            expect(q.locator(".tb-feedback:not([hidden])")).to_have_count(0 if q.locator(".tb-question-controls:not([hidden]) .tb-reveal").count() else 1)
+        elif kind == "lookup":
+            sel = w.locator("select.tb-select").first
+            values = sel.locator("option").evaluate_all("(os) => os.map((o) => o.value)")
+            choice = next(v for v in values if v != sel.input_value())
+            sel.select_option(choice)
+            clicked[kind] = (sel.get_attribute("data-name"), choice)
+        elif kind == "calculator":
+            box = w.locator("input.tb-input").first
+            box.fill("10")
+            clicked[kind] = (box.get_attribute("data-name"), "10")
+        elif kind == "figure":
+            buttons = w.locator("button")
+            buttons.last.click()
+            expect(buttons.last).to_have_class(re.compile("mod-active"))
+            clicked[kind] = buttons.last.inner_text().strip()
+
+    after = s.probe(_READ)
+    for kind in expected:
+        changed = [(b, a) for b, a in zip(before[kind], after[kind]) if a != b]
+        assert len(changed) == 1, f"{rel}: {kind}: expected one widget changed in the kernel, got {changed}"
+        b, a = changed[0]
+        if kind == "stepper":
+            assert (b, a) == (0, 1), changed
+        elif kind == "quiz":
+            assert len(a) == len(b) + 1 and 0 in a.values(), changed
+        elif kind in ("lookup", "calculator"):
+            name, value = clicked[kind]
+            assert a[name] == value, changed
+
+    # the kernel: the first widget of each kind set from Python, the page follows
+    driven = s.probe(_DRIVE)
+    assert set(driven) == set(expected), driven
+    for kind, d in driven.items():
+        if kind == "figure":
+            expect(_kind_locator(s, kind).first.get_by_role("button", name=d["label"])).to_have_class(re.compile("mod-active"))
+            continue
+        w = s.panel.locator(f'.thalbook-widget[data-kind="{kind}"]:has({d["sel"]})')
+        expect(w).to_have_count(1)
+        if kind == "stepper":
+            expect(w.locator(".tb-progress-text")).to_have_text(re.compile("^" + re.escape(d["text"])))
+        elif kind == "quiz":
+            expect(w.locator(f'fieldset[data-qid="{d["qid"]}"] input.tb-radio[value="{d["option"]}"]')).to_be_checked()
+        elif kind == "lookup":
+            expect(w.locator(f'select.tb-select[data-name="{d["name"]}"]')).to_have_value(d["value"])
+        elif kind == "calculator":
+            expect(w.locator(f'input.tb-input[data-name="{d["name"]}"]')).to_have_value(d["value"])
+
+
+def test_the_copies_show_numbers_and_fold_lecturer_notes(pages, lab):
+    """jupyterlab-myst renders the copy: glued numbers in the text (Raza 2001: 16/83, 19%, by intention to
+    treat, the bib entry's checked field), admonitions as boxes, "For lecturers" folded."""
+    from playwright.sync_api import expect
+
+    rel = "3-clinical-efficacy/3.2-clinical-studies.ipynb"
+    _open_page(pages, rel, lab)
+    text = pages.panel.locator(".jp-MarkdownCell").all_inner_texts()
+    joined = "\n".join(text)
+    assert "16/83 (19%, verified)" in joined
+    assert "{glue" not in joined and "{footcite}" not in joined and "```{admonition}" not in joined
+    notes = pages.panel.locator("details", has_text="For lecturers")
+    expect(notes).to_have_count(1)
+    assert notes.first.get_attribute("open") is None, "the lecturer notes are open on the projector"
+
+
+def test_a_saved_page_reopens_without_stale_widgets(pages, lab):
+    """Run and save a page; the next make live start clears it, so it reopens with no dead widget."""
+    from playwright.sync_api import expect
+
+    from thalbook.site import live
+
+    rel = "5-conclusions/5.2-open-issues-and-prospects.ipynb"
+    path = lab.book / "chapters" / rel
+    _open_page(pages, rel, lab)
+    _run_all_and_wait(pages, rel, lab)
+    expect(_kind_locator(pages, "calculator")).to_have_count(1)
+    pages.page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
+    saved = lambda: json.loads(path.read_text(encoding="utf-8"))  # noqa: E731
+    deadline = time.monotonic() + 15
+    while not any(o.get("data", {}).get("application/vnd.jupyter.widget-view+json")
+                  for c in saved()["cells"] for o in c.get("outputs", [])):
+        assert time.monotonic() < deadline, "the page was not saved with its widget outputs"
+        time.sleep(0.2)
+    pages.page.evaluate(_OPEN.replace('await app.commands.execute("docmanager:open", { path, factory: "Notebook" });', ""), rel)
+
+    report = live.prepare(ROOT, lab.book)  # the next `make live`
+    assert rel in report.cleared, report
+    assert rel not in report.refreshed + report.conflicts, report
+
+    _open_page(pages, rel, lab)
+    expect(pages.panel.locator(".jp-OutputArea-output")).to_have_count(0)
+    expect(pages.panel.locator(".jp-OutputArea-output", has_text="Error displaying widget")).to_have_count(0)
+    _run_all_and_wait(pages, rel, lab)
+    expect(_kind_locator(pages, "calculator")).to_have_count(1)
+    expect(pages.panel.locator(".thalbook-widget[data-ready='true']")).to_have_count(1)
+
+
+def test_notebook7_shows_the_same_widgets(browser, lab):
+    """Notebook 7 (the notebook package, same server) renders and runs the gallery's widgets."""
+    context, s = _new_session(browser)
+    try:
+        page = s.page
+        page.goto(lab.url + "notebooks/" + NOTEBOOK, wait_until="domcontentloaded", timeout=60_000)
+        page.wait_for_function(
+            """() => { const a = window.jupyterapp; const w = a && a.shell.currentWidget;
+                const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
+                return Boolean(k && k.status === "idle"); }""",
+            timeout=60_000,
+        )
+        page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        page.wait_for_function(
+            """(kinds) => { const ws = Array.from(document.querySelectorAll(".thalbook-widget"));
+                const have = new Set(ws.map((w) => w.dataset.kind));
+                return kinds.every((k) => have.has(k)) && ws.every((w) => w.dataset.ready === "true"); }""",
+            arg=list(KINDS),
+            timeout=90_000,
+        )
+        st = page.locator('.thalbook-widget[data-kind="stepper"]').first
+        st.locator(".tb-next").click()
+        from playwright.sync_api import expect
+
+        expect(st.locator(".tb-progress-text")).to_have_text("Stage 2 of 4: Can the number be true?")
+        assert s.external_requests == [], s.external_requests
+    finally:
+        page.evaluate("""async () => { const w = window.jupyterapp.shell.currentWidget;
+            if (w && w.sessionContext) await w.sessionContext.shutdown(); }""")
+        context.close()
+
+
+def test_pages_fetched_nothing_from_another_host(pages):
+    """Runs after the widget pages: none of them fetched anything from another host or threw."""
+    assert pages.external_requests == [], f"requests to other hosts: {pages.external_requests}"
+    assert pages.page_errors == [], f"uncaught errors: {pages.page_errors}\nconsole: {pages.console_errors[:10]}"

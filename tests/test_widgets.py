@@ -439,3 +439,49 @@ def test_figure_output_bundle():
     assert f"<figcaption>Caption {ESC_IMG}{ESC_SCRIPT}</figcaption>" in html
     assert "<details" in html and "<summary>Text alternative</summary>" in html and "<table" in html
     assert_safe(html, allowed_scripts=1)
+
+
+def test_the_comm_opens_with_the_html_already_in_the_state(monkeypatch):
+    """JupyterLab renders a widget from the state its comm opened with; an html sent later as an update
+    arrived after the first render under load (live: a quiz with no controls, 'addEventListener' of null)."""
+    import ipywidgets
+
+    import thalbook as tb
+
+    opened = []
+    original = ipywidgets.Widget.open
+
+    def spy(self):
+        if self.comm is None and getattr(self, "KIND", ""):
+            opened.append((self.KIND, self.html))
+        return original(self)
+
+    monkeypatch.setattr(ipywidgets.Widget, "open", spy)
+    tb.quiz("evidence-labels")
+    tb.proportion_calculator()
+    assert [k for k, _ in opened] == ["quiz", "calculator"]
+    assert all(html for _, html in opened), "a widget's comm opened before its HTML was set"
+    assert 'class="tb-restart"' in opened[0][1]
+
+
+def test_the_live_figure_opens_with_its_data(monkeypatch):
+    """plotly's FigureWidget sets its data after the comm has opened; the book's opens it afterwards
+    (live: the response figure drew empty axes under load, its data never drawn)."""
+    import ipywidgets
+
+    import thalbook as tb
+
+    opened = []
+    original = ipywidgets.Widget.open
+
+    def spy(self):
+        if self.comm is None and hasattr(self, "_widget_data"):
+            opened.append(self._widget_data)
+        return original(self)
+
+    monkeypatch.setattr(ipywidgets.Widget, "open", spy)
+    f = tb.response_figure()
+    assert len(opened) == 1 and opened[0], "the figure's comm opened before its data was set"
+    # Raza 2001 by intention to treat: 16/83 (data/studies.csv, the bib entry's checked field)
+    assert any("16/83" in str(y) for trace in opened[0] for y in trace.get("y", [])), opened[0]
+    assert f.figure.comm is not None

@@ -157,17 +157,17 @@ def case_stepper(ident: str, presenter: bool = False):
     return Stepper(spec, presenter=presenter)
 
 
-def case_steppers(presenter: bool = False) -> list:
-    """One Stepper per file in data/cases/, in file-name order."""
-    return [case_stepper(i, presenter=presenter) for i in case_ids()]
+def case_steppers(presenter: bool = False):
+    """One Stepper per file in data/cases/, in file-name order, by id: ``cases["case-1"]``."""
+    from ..widgets import WidgetGroup
+
+    return WidgetGroup({i: case_stepper(i, presenter=presenter) for i in case_ids()}, kind="case")
 
 
-def cases_page(presenter: bool = False) -> None:
-    """Display every case of data/cases/ (one stepper each, in file-name order)."""
-    from IPython.display import display
-
-    for w in case_steppers(presenter=presenter):
-        display(w)
+def cases_page(presenter: bool = False):
+    """Every case of data/cases/ (one stepper each, in file-name order), displayed as the cell's value and
+    driven by id: ``cases = tb.cases_page(presenter=True)``, then ``cases["case-1"].stage = 2``."""
+    return case_steppers(presenter=presenter)
 
 
 def cases_table():

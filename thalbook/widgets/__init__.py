@@ -12,3 +12,4 @@ from .figure import (  # noqa: F401
     figure_static_html,
     figure_text,
 )
+from .group import WidgetGroup  # noqa: F401

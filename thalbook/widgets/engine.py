@@ -91,7 +91,24 @@ def _md_field(d: dict, raw: str, out: str) -> None:
 
 
 # --------------------------------------------------------------------------- base
-class ThalbookWidget(anywidget.AnyWidget):
+class OpensWhenReady:
+    """Mixin for a widget whose state is complete only after its constructor: Widget.__init__ opens the
+    comm at once, and a trait set after that reaches the front end as a later update, which under load
+    can arrive after the first render (a quiz with no controls; a plotly figure with empty axes). The
+    subclass sets ``_ready_to_open = False`` before ``super().__init__`` and calls ``opened()`` last."""
+
+    _ready_to_open = True
+
+    def open(self):
+        if self._ready_to_open:
+            super().open()
+
+    def opened(self):
+        self._ready_to_open = True
+        self.open()
+
+
+class ThalbookWidget(OpensWhenReady, anywidget.AnyWidget):
     """Base: ``kind``, ``spec`` (safe data), ``html`` (the twin's inner HTML) plus kind-specific state."""
 
     KIND = ""
@@ -103,8 +120,10 @@ class ThalbookWidget(anywidget.AnyWidget):
 
     def __init__(self, spec: Mapping[str, Any], **state: Any):
         safe = self.prepare(copy.deepcopy(dict(spec)))
+        self._ready_to_open = False  # the comm opens with the HTML already in the state
         super().__init__(kind=self.KIND, spec=safe, **state)
         self.html = self.render_inner()
+        self.opened()
 
     # subclasses
     def prepare(self, spec: dict) -> dict:
@@ -203,6 +222,23 @@ class _QuestionState(ThalbookWidget):
     revealed = t.Dict().tag(sync=True)  # question id -> True once "Reveal answer" pressed (presenter mode)
     score = t.Int(0).tag(sync=True)
     presenter = t.Bool(False).tag(sync=True)
+
+    def questions(self) -> dict[str, dict]:
+        """question id -> question, for every question of the spec (a quiz's, or a stepper's stages')."""
+        spec = self.spec or {}
+        qs = spec.get("questions") or [s["question"] for s in spec.get("stages", []) if s.get("question")]
+        return {q["id"]: q for q in qs}
+
+    @t.validate("answers")
+    def _check_answers(self, proposal):
+        qs = self.questions()
+        for qid, choice in proposal["value"].items():
+            if qid not in qs:
+                raise t.TraitError(f"{self.KIND} {self.spec.get('id')!r} has no question {qid!r}; its questions are: {', '.join(qs)}")
+            n = len(qs[qid]["options"])
+            if not isinstance(choice, int) or isinstance(choice, bool) or not 0 <= choice < n:
+                raise t.TraitError(f"answer to {qid!r} must be an option number from 0 to {n - 1}, got {choice!r}")
+        return proposal["value"]
 
 
 def _debrief(wid: str) -> str:
@@ -351,6 +387,13 @@ class Stepper(_QuestionState):
         k = r.index(self.stage) + 1 if self.stage in r else self.stage + 1
         return k, stepper_route_length(self.spec["stages"])
 
+    @t.validate("stage")
+    def _check_stage(self, proposal):
+        n, v = len((self.spec or {}).get("stages", [])), proposal["value"]
+        if not 0 <= v < n:
+            raise t.TraitError(f"stage {v} is out of range: stepper {self.spec.get('id')!r} has {n} stages, numbered 0 to {n - 1}")
+        return v
+
     def prepare(self, spec):
         problems = stepper_problems(spec.get("stages", []))
         if problems:
@@ -469,6 +512,17 @@ class Lookup(ThalbookWidget):
     baseline = t.Unicode("").tag(sync=True)  # optional baseline value (numeric.baseline; page 4.2)
     unit = t.Unicode("").tag(sync=True)
     result = t.Dict().tag(sync=True)
+
+    @t.validate("selection")
+    def _check_selection(self, proposal):
+        selectors = {s["name"]: s for s in (self.spec or {}).get("selectors", [])}
+        for name, value in proposal["value"].items():
+            if name not in selectors:
+                raise t.TraitError(f"lookup {self.spec.get('id')!r} has no selector {name!r}; its selectors are: {', '.join(selectors)}")
+            values = [o["value"] for o in selectors[name].get("options", [])]
+            if values and str(value) not in values:
+                raise t.TraitError(f"{value!r} is not an option of {name!r} in lookup {self.spec.get('id')!r}; the options are: {', '.join(values)}")
+        return {k: str(v) for k, v in proposal["value"].items()}
 
     def __init__(self, spec, **state):
         super().__init__(spec, **state)
@@ -632,6 +686,7 @@ class Calculator(ThalbookWidget):
 
 
 __all__ = [
+    "OpensWhenReady",
     "Calculator",
     "Lookup",
     "Quiz",

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..core.numbers import slug as _slug
 from ..core.text import escape
-from .engine import _live, _title, state_json
+from .engine import OpensWhenReady, _live, _title, state_json
 
 # Okabe & Ito (2008) colour-blind-safe palette, used by every figure of the book.
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
@@ -175,6 +175,16 @@ def _set_figure(fw, fig: dict) -> None:
 
 try:  # ipywidgets base for LinkedFigure
     import ipywidgets as _ipw
+    import plotly.graph_objects as _go
+
+    class _LiveFigure(OpensWhenReady, _go.FigureWidget):
+        """plotly's FigureWidget, its comm opened once its data is in the state (plotly sets the data
+        after Widget.__init__ has opened the comm: under load the view drew empty axes for good)."""
+
+        def __init__(self, *args, **kwargs):
+            self._ready_to_open = False
+            super().__init__(*args, **kwargs)
+            self.opened()
 
     class LinkedFigure(_ipw.VBox):
         """A control (ToggleButtons) + a plotly FigureWidget that takes precomputed states.
@@ -183,8 +193,6 @@ try:  # ipywidgets base for LinkedFigure
         """
 
         def __init__(self, spec: Mapping[str, Any], state: str | None = None, theme: bool = True):
-            import plotly.graph_objects as go
-
             self.spec = _prepare_figure_spec(spec, theme=theme)
             ctl = self.spec["control"]
             first = state or ctl["options"][0]["value"]
@@ -192,9 +200,10 @@ try:  # ipywidgets base for LinkedFigure
                 options=[(o["label"], o["value"]) for o in ctl["options"]],
                 value=first,
                 description=ctl.get("label", ""),
-                style={"description_width": "initial"},
+                # buttons as wide as their labels (the default fixed width cut "evaluable patients" off)
+                style={"description_width": "initial", "button_width": "auto"},
             )
-            self.figure = go.FigureWidget(self.spec["states"][first])
+            self.figure = _LiveFigure(self.spec["states"][first])
             self.control.observe(self._on_state, names="value")
             children = []
             if self.spec.get("title"):
