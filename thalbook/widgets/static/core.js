@@ -240,16 +240,59 @@ export function tbVerdict(model, q, index) {
 
 // ------------------------------------------------------------------ figures
 
-/** Make a plotly layout readable in the current (light or dark) theme of its container. */
+/** The theme's ink for figures, read from the CSS of the figure's container (light or dark). */
+export function tbThemeColors(div) {
+  const cs = getComputedStyle(div);
+  const v = (name, fallback) => cs.getPropertyValue(name).trim() || fallback;
+  return { text: cs.color, grid: v("--tb-plot-grid", "rgba(128,128,128,0.35)"), line: v("--tb-plot-line", cs.color) };
+}
+
+/** Make a plotly layout readable in the current (light or dark) theme of its container: text, axis lines,
+ *  ticks and arrows in the theme's ink (the layout's own template colours are for a light page). */
 export function tbThemeLayout(div, layout) {
   const out = { ...(layout || {}) };
   // responsive plotly fills its container, so the container needs a height (CSS default, or the layout's)
   if (typeof out.height === "number" && div && div.style) div.style.height = out.height + "px";
   try {
-    const color = getComputedStyle(div).color;
-    if (color) out.font = { ...(out.font || {}), color };
+    Object.assign(out, tbThemePatch(tbThemeColors(div), out));
   } catch (e) { /* not in a browser */ }
   return out;
+}
+
+/** The layout keys that carry the theme's colours (for Plotly.relayout on a theme switch). */
+export function tbThemePatch(c, layout) {
+  const patch = { font: { ...((layout && layout.font) || {}), color: c.text } };
+  for (const ax of Object.keys(layout || {}).filter((k) => /^[xy]axis\d*$/.test(k)).concat(["xaxis", "yaxis"])) {
+    patch[ax] = { ...((layout && layout[ax]) || {}), color: c.text, linecolor: c.line, tickcolor: c.line, gridcolor: c.grid, zerolinecolor: c.grid };
+  }
+  patch.legend = { ...((layout && layout.legend) || {}), font: { ...(((layout || {}).legend || {}).font || {}), color: c.text } };
+  if (layout && Array.isArray(layout.annotations)) {
+    patch.annotations = layout.annotations.map((a) => ({ ...a, arrowcolor: c.line, font: { ...(a.font || {}), color: c.text } }));
+  }
+  return patch;
+}
+
+/** Trace colours that stand for "ink" (black markers, default error bars) follow the theme's text colour. */
+export function tbThemeData(div, data) {
+  let text;
+  try { text = tbThemeColors(div).text; } catch (e) { return data || []; }
+  const ink = (col) => (typeof col === "string" && /^(#000000|#000|black)$/i.test(col) ? text : col);
+  return (data || []).map((tr) => {
+    const t = { ...tr };
+    if (t.marker) t.marker = { ...t.marker, color: ink(t.marker.color), line: t.marker.line ? { ...t.marker.line, color: ink(t.marker.line.color) } : t.marker.line };
+    for (const k of ["error_x", "error_y"]) if (t[k]) t[k] = { ...t[k], color: ink(t[k].color) || text };
+    if (t.textfont || t.mode === "text") t.textfont = { ...(t.textfont || {}), color: text };
+    return t;
+  });
+}
+
+/** Redraw every drawn figure in the theme now set (the reader toggled it, or the system changed). */
+export function tbRetheme(root = document) {
+  if (!window.Plotly) return;
+  for (const div of root.querySelectorAll(".thalbook-figure[data-ready=\"true\"]")) {
+    const fig = div._tbFigure;
+    if (fig) window.Plotly.react(div, tbThemeData(div, fig.data), tbThemeLayout(div, fig.layout), TB_PLOT_CONFIG);
+  }
 }
 
 export const TB_PLOT_CONFIG = { displaylogo: false, responsive: true };
