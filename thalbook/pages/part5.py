@@ -29,7 +29,7 @@ from ..core.stats import (
     z_for_confidence,
 )
 from ..data import dataset
-from ..data.citations import cite_html
+from ..data.citations import cite_html, cite_md
 from .common import HTML, Text, badge, count_text, e, status_basis, table, word_group, word_list, wording
 from .part3 import denominator_words
 
@@ -113,7 +113,7 @@ def reports_body(doc, ref) -> str:
     if lines:
         parts.append(_w("counts_lead") + "\n\n" + "\n".join(f"- {x}" for x in lines))
     if ref.see_also:
-        parts.append(_w("related_paper", paper=ref.see_also))
+        parts.append(_w("related_paper", paper=cite_md(ref.see_also)))
     return "\n\n".join(parts)
 
 

@@ -333,7 +333,7 @@ def _stage_body(s: dict, first: bool = False) -> str:
     if s["top"] is not None:
         top = s["top"]
         lines += ["", _w("course_applied", toxicity=top.toxicity_label, grades=grades_text(top),
-                         origins=_origins(top, names), source=top.source, status=top.status)]
+                         origins=_origins(top, names), source=cite_md(top.source), status=top.status)]
         lines += ["- " + _w("course_also", action=r.action, origins=", ".join(r.origin), status=r.status)
                   for r in s["rules"] if r is not top]
     level = s["level"]

@@ -1,6 +1,6 @@
 // boot.js: enhance every thalbook widget and figure on a static page (no kernel).
 // Loaded as <script type="module" src=".../_static/thalbook/boot.js">.
-import { tbThemeLayout, tbThemeData, tbRetheme, TB_PLOT_CONFIG } from "./core.js";
+import { tbThemeLayout, tbThemeData, tbRetheme, tbFitTitles, TB_PLOT_CONFIG } from "./core.js";
 
 const PLOTLY_URL = new URL("./plotly.min.js", import.meta.url);
 let plotlyPromise = null;
@@ -88,6 +88,7 @@ async function drawFigure(div) {
     const drawing = div.dataset.state;
     div._tbFigure = fig;  // kept to redraw it in the other colour theme
     await Plotly.newPlot(div, tbThemeData(div, fig.data), tbThemeLayout(div, fig.layout), TB_PLOT_CONFIG);
+    await tbFitTitles(div);
     if (drawing !== undefined) div.dataset.drawnState = drawing;
     // the text summary stood in for the chart until now (a screen reader keeps the text alternative below)
     for (const p of div.querySelectorAll(":scope > .tb-figure-placeholder")) p.remove();

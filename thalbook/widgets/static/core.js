@@ -255,8 +255,52 @@ export function tbThemeLayout(div, layout) {
   if (typeof out.height === "number" && div && div.style) div.style.height = out.height + "px";
   try {
     Object.assign(out, tbThemePatch(tbThemeColors(div), out));
+    tbWrapTitles(out, div.clientWidth);
   } catch (e) { /* not in a browser */ }
   return out;
+}
+
+/** Break `text` onto lines of at most `perLine` characters, at spaces (plotly's <br>). */
+export function tbWrapText(text, perLine) {
+  const lines = [""];
+  for (const word of String(text).replace(/<br>/g, " ").split(" ")) {
+    const last = lines.length - 1;
+    if (lines[last] && (lines[last] + " " + word).length > perLine) lines.push(word);
+    else lines[last] = lines[last] ? lines[last] + " " + word : word;
+  }
+  return lines.join("<br>");
+}
+
+/** On a narrow screen an axis title wider than the plot is cut: break it onto lines at spaces. */
+export function tbWrapTitles(layout, width) {
+  if (!width || width >= 560) return;
+  const perLine = Math.max(16, Math.floor(width / 8));  // about 8 px per character at plotly's 12-14 px font
+  for (const ax of Object.keys(layout).filter((k) => /^[xy]axis\d*$/.test(k))) {
+    const t = layout[ax] && layout[ax].title;
+    const text = t && (typeof t === "string" ? t : t.text);
+    if (!text || text.length <= perLine || text.includes("<br>")) continue;
+    layout[ax] = { ...layout[ax], title: { ...(typeof t === "string" ? {} : t), text: tbWrapText(text, perLine) } };
+  }
+}
+
+/** After drawing: an x-axis title still wider than the room around its centre (plotly centres it on the
+ *  plot area, which wide tick labels push right) is wrapped shorter. */
+export function tbFitTitles(div) {
+  if (!window.Plotly || !div || !div.layout) return Promise.resolve();
+  const box = div.getBoundingClientRect();
+  const update = {};
+  for (const t of div.querySelectorAll(".g-xtitle text")) {
+    const r = t.getBoundingClientRect();
+    if (r.left >= box.left && r.right <= box.right) continue;
+    const ax = (t.getAttribute("class") || "").match(/\b(x\d*)title\b/);
+    const key = ax ? ax[1].replace("x", "xaxis") : "xaxis";
+    const title = ((div.layout[key] || {}).title || {}).text || "";
+    const longest = Math.max(...title.split("<br>").map((l) => l.length), 1);
+    const centre = (r.left + r.right) / 2;
+    const room = 2 * Math.min(centre - box.left, box.right - centre) - 8;
+    update[key + ".title.text"] = tbWrapText(title, Math.max(8, Math.floor((room * longest) / r.width)));
+  }
+  return Object.keys(update).length ? window.Plotly.relayout(div, update) : Promise.resolve();
 }
 
 /** The layout keys that carry the theme's colours (for Plotly.relayout on a theme switch). */
@@ -291,7 +335,7 @@ export function tbRetheme(root = document) {
   if (!window.Plotly) return;
   for (const div of root.querySelectorAll(".thalbook-figure[data-ready=\"true\"]")) {
     const fig = div._tbFigure;
-    if (fig) window.Plotly.react(div, tbThemeData(div, fig.data), tbThemeLayout(div, fig.layout), TB_PLOT_CONFIG);
+    if (fig) window.Plotly.react(div, tbThemeData(div, fig.data), tbThemeLayout(div, fig.layout), TB_PLOT_CONFIG).then(() => tbFitTitles(div));
   }
 }
 

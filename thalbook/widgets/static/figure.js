@@ -1,6 +1,6 @@
 // figure.js: a control switching a plotly figure between precomputed states (static page).
 // Plotly itself is loaded once by boot.js; a figure is redrawn with Plotly.react once drawn.
-import { tbMount, tbReady, tbQ, tbQA, tbShow, tbListen, tbScheduler, tbAnnounce, tbSave, tbThemeLayout, tbThemeData, TB_PLOT_CONFIG } from "./core.js";
+import { tbMount, tbReady, tbQ, tbQA, tbShow, tbListen, tbScheduler, tbAnnounce, tbSave, tbThemeLayout, tbThemeData, tbFitTitles, TB_PLOT_CONFIG } from "./core.js";
 
 function render({ model, el }) {
   const root = tbMount(el, model);
@@ -27,7 +27,8 @@ function render({ model, el }) {
         requestAnimationFrame(() => setTimeout(() => {
           if (div.dataset.drawnState === v) {
             div._tbFigure = fig;
-            window.Plotly.react(div, tbThemeData(div, fig.data), tbThemeLayout(div, fig.layout), TB_PLOT_CONFIG);
+            window.Plotly.react(div, tbThemeData(div, fig.data), tbThemeLayout(div, fig.layout), TB_PLOT_CONFIG)
+              .then(() => tbFitTitles(div));
           }
         }, 0));
       }

@@ -1,7 +1,9 @@
 // search.js: result snippets on search.html show the sentence around the hit (loaded there only, after
 // Sphinx's searchtools.js). Sphinx cuts 240 characters of the page's whole text around the hit, so a
 // snippet began mid-word and ran navigation, headings and table cells together ("...4 Safety: o").
-(() => {
+// Sphinx's search page adds searchtools.js after the page's own scripts: patch once every deferred script
+// has run (DOMContentLoaded), which is before any result is shown.
+document.addEventListener("DOMContentLoaded", () => {
   if (typeof Search === "undefined") return;
   const BLOCKS = "p, li, dd, dt, td, th, h1, h2, h3, h4, h5, h6, caption, figcaption, summary, blockquote";
   const NOISE = ".headerlink, script, style, nav, .bd-toc, .toctree-wrapper, .tb-last-reviewed, .tb-figure-placeholder, .thalbook-figure-data, .thalbook-state";
@@ -16,7 +18,9 @@
     return Array.from(main.querySelectorAll(BLOCKS))
       .filter((el) => !el.querySelector(BLOCKS))
       .map((el) => el.textContent.replace(/\s+/g, " ").trim())
-      .filter(Boolean);
+      .filter(Boolean)
+      // last, the whole text: a hit outside those blocks (a widget's card, a table of divs) is still found
+      .concat([main.textContent.replace(/\s+/g, " ").trim()]);
   }
 
   function sentenceAround(unit, at) {
@@ -40,21 +44,25 @@
   }
 
   Search.makeSearchSummary = (htmlText, keywords, anchor) => {
-    const terms = [...keywords].map((k) => k.toLowerCase()).filter(Boolean);
+    // Sphinx passes stemmed terms ("neuropathi"): look for the words as typed too, and for each stem
+    // without its last letters, so "neuropathy" and "neuropathies" both count
+    const typed = (new URLSearchParams(location.search).get("q") || "").toLowerCase().split(/\s+/);
+    const terms = [...new Set([...keywords, ...typed].map((k) => String(k).toLowerCase()).filter((k) => k.length > 1)
+      .flatMap((k) => [k, k.slice(0, Math.max(4, k.length - 2))]))];
     const all = units(htmlText, anchor);
     if (!all.length) return null;
-    let text = all[0];
-    for (const unit of all) {
+    let text = all.find((u) => u.length > 40) || all[0];
+    // a hit in running text first (a table cell or a tag holding only the word says little)
+    const hits = all.map((unit) => {
       const lower = unit.toLowerCase();
-      const at = Math.min(...terms.map((t) => lower.indexOf(t)).filter((i) => i > -1));
-      if (Number.isFinite(at)) {
-        text = sentenceAround(unit, at);
-        break;
-      }
-    }
+      return Math.min(...terms.map((t) => lower.indexOf(t)).filter((i) => i > -1));
+    });
+    const pick = [hits.findIndex((at, i) => Number.isFinite(at) && all[i].length >= 40), hits.findIndex(Number.isFinite)]
+      .find((i) => i > -1);
+    if (pick !== undefined) text = sentenceAround(all[pick], hits[pick]);
     const summary = document.createElement("p");
     summary.classList.add("context");
     summary.textContent = text;
     return summary;
   };
-})();
+});
