@@ -62,11 +62,20 @@ def citation(key: str) -> str:
 
 
 def cite_html(key: str, href: str = REFERENCES_HREF) -> str:
-    """The short citation as a link to the key's row on the references page (the key stays in its title)."""
+    """The short citation as a link to the key's row on the references page (the key stays in its title).
+    A key that is not in references.bib (a widget spec handed in directly; data/ is validated) shows as
+    escaped text."""
+    try:
+        citation(key)
+    except KeyError:
+        return escape(key)
     return (f'<a class="tb-cite" href="{escape(href)}#ref-{escape(key)}" title="{escape(key)}">'
             f"{escape(citation(key))}</a>")
 
 
 def cite_md(key: str, href: str = REFERENCES_HREF) -> str:
     """The short citation as a Markdown link, for the widgets' Markdown texts (sanitised to a[href])."""
-    return f"[{citation(key)}]({href}#ref-{key})"
+    try:
+        return f"[{citation(key)}]({href}#ref-{key})"
+    except KeyError:
+        return f"`{key}`"

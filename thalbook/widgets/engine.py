@@ -64,10 +64,7 @@ def _cite(key: str) -> str:
     """The short author-year citation of a bibliography key, linked to the references page."""
     from ..data.citations import cite_html
 
-    try:
-        return cite_html(key)
-    except KeyError:  # a spec handed in directly (not from data/) may name a source outside references.bib
-        return escape(key)
+    return cite_html(key)
 
 
 def _meta(source: str | None, status: str | None) -> str:

@@ -256,6 +256,7 @@ export function tbThemeLayout(div, layout) {
   try {
     Object.assign(out, tbThemePatch(tbThemeColors(div), out));
     tbWrapTitles(out, div.clientWidth);
+    tbNarrowLayout(out, div.clientWidth);
   } catch (e) { /* not in a browser */ }
   return out;
 }
@@ -280,6 +281,22 @@ export function tbWrapTitles(layout, width) {
     const text = t && (typeof t === "string" ? t : t.text);
     if (!text || text.length <= perLine || text.includes("<br>")) continue;
     layout[ax] = { ...layout[ax], title: { ...(typeof t === "string" ? {} : t), text: tbWrapText(text, perLine) } };
+  }
+}
+
+/** On a phone: long tick labels ("Moreno-Aspitia 2006 (6/72)") break before their bracket, so the plot
+ *  keeps its width, and the legend goes above the plot, clear of a wrapped axis title. */
+export function tbNarrowLayout(layout, width) {
+  if (!width || width >= 560) return;
+  for (const ax of Object.keys(layout).filter((k) => /^yaxis\d*$/.test(k))) {
+    const a = layout[ax];
+    if (a && Array.isArray(a.ticktext)) {
+      layout[ax] = { ...a, ticktext: a.ticktext.map((t) => String(t).replace(/ \(/, "<br>(")) };
+    }
+  }
+  if (layout.legend && layout.legend.orientation === "h" && (layout.legend.y === undefined || layout.legend.y < 0)) {
+    layout.legend = { ...layout.legend, y: 1.02, yanchor: "bottom", x: 0, xanchor: "left" };
+    layout.margin = { ...(layout.margin || {}), t: Math.max(((layout.margin || {}).t) || 0, 48) };
   }
 }
 
@@ -326,6 +343,8 @@ export function tbThemeData(div, data) {
     if (t.marker) t.marker = { ...t.marker, color: ink(t.marker.color), line: t.marker.line ? { ...t.marker.line, color: ink(t.marker.line.color) } : t.marker.line };
     for (const k of ["error_x", "error_y"]) if (t[k]) t[k] = { ...t[k], color: ink(t[k].color) || text };
     if (t.textfont || t.mode === "text") t.textfont = { ...(t.textfont || {}), color: text };
+    // on a phone a text label ("no evaluable count printed") wraps instead of running off the plot
+    if (t.mode === "text" && Array.isArray(t.text) && div.clientWidth < 560) t.text = t.text.map((s) => tbWrapText(s, 18));
     return t;
   });
 }
