@@ -120,8 +120,10 @@ def response_table(denominator_type: str) -> str:
                      f"{100 * lo:.1f} to {100 * hi:.1f}", badge(r.status)]
         body.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     caption = _w("forest_table_caption", denominator=word_group(PART, "denominators")[denominator_type])
-    return (f'<table class="tb-figure-table"><caption>{e(caption)}</caption><thead><tr>{head}</tr></thead>'
-            f'<tbody>{"".join(body)}</tbody></table>')
+    # in a labelled region that scrolls on its own: five columns do not fit a 320 px screen
+    return (f'<div class="tb-table-wrap" tabindex="0" role="region" aria-label="{e(caption)}">'
+            f'<table class="tb-figure-table"><caption>{e(caption)}</caption><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(body)}</tbody></table></div>')
 
 
 def response_alt(denominator_type: str) -> str:
