@@ -29,7 +29,7 @@ $(PY_STAMP):
 	@touch $@
 
 $(NPM_STAMP):
-	@echo "== installing pinned test tools with npm ci"
+	@echo "== installing the pinned npm packages with npm ci (the site's plotly.js bundle, the test tools)"
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
@@ -37,7 +37,7 @@ env: $(PY_STAMP)
 
 ## make book: validate data/, execute the changed pages (JOBS at a time, cached), build with warnings as
 ## errors into _build/stage/html, and publish to _build/html only if all of that succeeded
-book: watch-prep
+book: watch-prep $(NPM_STAMP)
 	$(BIN)/python -m thalbook.site.build
 	@echo "Built _build/html. Serve it with: make serve"
 

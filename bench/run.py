@@ -175,6 +175,7 @@ def build_book(tmp: Path, ref: str | None) -> dict:
     else:  # the working tree as it is
         shutil.copytree(ROOT, root, ignore=lambda d, names: [n for n in names if n in IGNORED], symlinks=True)
     (root / ".venv").symlink_to(ROOT / ".venv")
+    (root / "node_modules").symlink_to(ROOT / "node_modules")  # the site's plotly.js bundle, installed
     env = {**os.environ, "PYTHONPATH": str(root)}  # the copy's thalbook, not the editable install's
     cmd = ["make", "--no-print-directory", "book"]
     progress("book: cold build (make book in a copy) ...")

@@ -109,8 +109,10 @@ class Visit:
 def visit(browser, base_url):
     contexts = []
 
-    def open_page(path: str, width: int = 1280, height: int = 900, javascript: bool = True) -> Visit:
-        context = browser.new_context(viewport={"width": width, "height": height}, java_script_enabled=javascript)
+    def open_page(path: str, width: int = 1280, height: int = 900, javascript: bool = True,
+                  color_scheme: str = "light") -> Visit:
+        context = browser.new_context(viewport={"width": width, "height": height}, java_script_enabled=javascript,
+                                      color_scheme=color_scheme)  # "dark": the reader's system is in dark mode
         contexts.append(context)
         page = context.new_page()
         v = Visit(page)

@@ -51,6 +51,13 @@ def book(tmp_path_factory) -> Path:
     if not (ROOT / ".venv" / f".installed-{locks.hexdigest()[:16]}").is_file():
         pytest.fail("the environment is not installed for the current locks: run `make book` first")
     (root / ".venv").symlink_to(ROOT / ".venv")
+    # ... and the repository's npm packages (the site's plotly.js bundle) with their install stamp, entry by
+    # entry, so the stray folder below is the copy's own
+    if not list((ROOT / "node_modules").glob(".installed-*")):
+        pytest.fail("node_modules is not installed for the current locks: run `make book` first")
+    (root / "node_modules").mkdir()
+    for entry in (ROOT / "node_modules").iterdir():
+        (root / "node_modules" / entry.name).symlink_to(entry)
     # the repository's execution cache and the stamp of the inputs it was made from: buildprep in the copy
     # drops both when they do not match the copy's data/ and thalbook/ (then the first build is cold)
     cache, stamp = ROOT / "_build" / ".jupyter_cache", ROOT / "_build" / ".thalbook-inputs.sha256"

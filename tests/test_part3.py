@@ -178,19 +178,23 @@ def test_response_figure_driven_from_python():
     f = tb.response_figure()
     assert isinstance(f, LinkedFigure) and f.state == "itt"
 
-    def ys():
-        return [y for tr in f.figure.data for y in tr.y]
+    def xs():  # the markers' positions by trial (the text-only trace says "no count" and has no marker)
+        return {y: x for tr in f.figure.data if tr.mode == "markers" for x, y in zip(tr.x, tr.y)}
 
-    def xs():
-        return {y: x for tr in f.figure.data for x, y in zip(tr.x, tr.y)}
+    def ticks():
+        return list(f.figure.layout.yaxis.ticktext)
 
-    assert "Raza 2001 (16/83)" in ys() and "Raza 2001 (16/51)" not in ys()
-    assert xs()["Raza 2001 (16/83)"] == 19.3  # 16/83 = 19.28%
+    trials = ["Raza 2001", "Bouscary 2005", "Moreno-Aspitia 2006", "GFM 2004 (abstract)", "Taiwan 2012"]  # data/studies.csv
+    assert list(f.figure.layout.yaxis.categoryarray) == trials
+    assert "Raza 2001 (16/83)" in ticks() and "Raza 2001 (16/51)" not in ticks()
+    assert xs()["Raza 2001"] == 19.3  # 16/83 = 19.28%
     f.state = "evaluable"
-    assert "Raza 2001 (16/51)" in ys() and "Raza 2001 (16/83)" not in ys()
-    assert xs()["Raza 2001 (16/51)"] == 31.4  # 16/51 = 31.37%
+    assert list(f.figure.layout.yaxis.categoryarray) == trials  # the same trials in both views
+    assert "Raza 2001 (16/51)" in ticks() and "Raza 2001 (16/83)" not in ticks()
+    assert xs()["Raza 2001"] == 31.4  # 16/51 = 31.37%: the marker moved along its row
+    assert "Taiwan 2012" not in xs()  # 17/60 is an ITT count: no evaluable count is printed
     f.state = "itt"
-    assert xs()["Raza 2001 (16/83)"] == 19.3
+    assert xs()["Raza 2001"] == 19.3
 
 
 # --------------------------------------------------------------------------- tables from data
@@ -242,7 +246,7 @@ def test_mds_comparison_table_has_both_sides_with_status():
 
 def test_neuropathy_table_keeps_population_dose_duration():
     html = tb.neuropathy_table()._repr_html_()
-    body = re.findall(r"<tr><td>(.*?)</td>", html)
+    body = re.findall(r"<tr><td[^>]*>(.*?)</td>", html)
     assert body == ["Bramuzzo 2017", "Lazzerini 2007", "Liew 2016"]
     assert html.count("(not MDS)</td>") == 3 and "72.5% (no count printed)" in html and "7/28 (25%)" in html and "9/16" in html
     assert "1.5 to 2.5 mg/kg/day" in html

@@ -16,6 +16,9 @@ import yaml
 from conftest import ROOT, assert_clean, norm, ready
 from playwright.sync_api import expect
 
+# a short citation: names, then a year or n.d. (tests/test_citations.py checks the labels by hand)
+AUTHOR_YEAR = re.compile(r"^[A-Z].* (\d{4}|n\.d\.)$")
+
 pytestmark = pytest.mark.browser
 
 P21 = "chapters/2-pharmacology/2.1-antitumour-mechanisms.html"
@@ -70,7 +73,10 @@ def test_explorer_every_selector_shows_the_chains_from_the_data(visit):
     expect(card.locator(".tb-card-title")).to_have_text(f"{DRUG[row['drug']]} → SALL4 → {row['effect']}")
     expect(card).to_contain_text(norm(row["downstream"]))
     expect(card).to_contain_text("Evidence level: " + row["system"])
-    expect(card.locator(".tb-source")).to_have_text(row["source"])
+    # the source as its short citation, the key kept in the link's title (thalbook.data.citations)
+    cite = card.locator(f'.tb-source a.tb-cite[title="{row["source"]}"]')
+    expect(cite).to_have_text(AUTHOR_YEAR)
+    expect(cite).to_have_attribute("href", f"../back/references.html#ref-{row['source']}")
     expect(card.locator(".tb-badge")).to_have_text(row["status"])
     expect(card).to_contain_text("the review does not mention it")
 
@@ -99,7 +105,7 @@ def test_explorer_every_selector_shows_the_chains_from_the_data(visit):
     expect(shown).to_have_count(len(ROWS))
     for r in ROWS:
         c = root.locator(f'.tb-card[data-row="{r["id"]}"]')
-        expect(c.locator(".tb-source")).to_have_text(r["source"])
+        expect(c.locator(f'.tb-source a.tb-cite[title="{r["source"]}"]')).to_have_text(AUTHOR_YEAR)
         expect(c.locator(".tb-badge")).to_have_text(r["status"])
     assert_clean(v)
 

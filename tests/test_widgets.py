@@ -434,7 +434,9 @@ def test_figure_output_bundle():
     assert b["application/vnd.plotly.v1+json"]["data"][0]["y"] == [0.1, 0.2]
     html = b["text/html"]
     assert html.startswith(
-        '<figure class="thalbook-figure-wrap"><div class="thalbook-figure" id="fig-demo" role="group" aria-label="Bar chart of A and B"><script type="application/json" class="thalbook-figure-data">'
+        '<figure class="thalbook-figure-wrap"><div class="thalbook-figure" id="fig-demo" role="group" aria-label="Bar chart of A and B">'
+        '<p class="tb-figure-placeholder" aria-hidden="true">Bar chart of A and B</p>'
+        '<script type="application/json" class="thalbook-figure-data">'
     )
     assert f"<figcaption>Caption {ESC_IMG}{ESC_SCRIPT}</figcaption>" in html
     assert "<details" in html and "<summary>Text alternative</summary>" in html and "<table" in html

@@ -12,6 +12,7 @@ from collections import Counter
 from ..core.numbers import plain_number, thousands
 from ..core.text import escape
 from ..data import dataset, page_title
+from ..data.citations import citation, cite_html
 
 STATUS_CLASS = {s: "tb-status-" + s.replace(" ", "-") for s in ("verified", "not verified", "not found", "derived", "illustrative")}
 
@@ -176,7 +177,7 @@ def appraisal_box(ident: str) -> HTML:
         f'<p class="tb-appraisal-claim"><strong>{w("appraisal_claim")}</strong> {e(a.claim)}</p>'
         f'<div class="tb-appraisal-evidence"><strong>{w("appraisal_evidence")}</strong> {markdown(a.evidence)}</div>'
         f'<p class="tb-appraisal-verdict"><strong>{w("appraisal_verdict")}</strong> <span class="tb-verdict">{e(a.verdict)}</span> '
-        f'· {w("appraisal_status")} {badge(a.status)}{basis} · {w("appraisal_source")} <code>{e(a.source)}</code></p>'
+        f'· {w("appraisal_status")} {badge(a.status)}{basis} · {w("appraisal_source")} {cite_html(a.source)}</p>'
         "</aside>"
     )
     plain = wording("common", "appraisal_plain", section=section, claim=a.claim, evidence=a.evidence,
@@ -184,13 +185,25 @@ def appraisal_box(ident: str) -> HTML:
     return HTML(markup, plain)
 
 
-def table(caption: str, header: list[str], rows: list[list[str]], cls: str = "") -> str:
-    """An HTML table in a scrollable, labelled region. ``header`` is plain text; cells are markup."""
+def table(caption: str, header: list[str], rows: list[list[str]], cls: str = "",
+          row_attrs: list[dict[str, str]] | None = None) -> str:
+    """An HTML table in a scrollable, labelled region. ``header`` is plain text; cells are markup.
+
+    Each cell carries its column's name (data-label), so a table of five or more columns (class tb-cards)
+    becomes one card per row on a phone. ``row_attrs``: attributes of each row (an id, data-study, ...)."""
     head = "".join(f'<th scope="col">{e(h)}</th>' for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    labels = [e(h) for h in header]
+
+    def row(i: int, r: list[str]) -> str:
+        attrs = "".join(f' {k}="{e(v)}"' for k, v in ((row_attrs[i] if row_attrs else None) or {}).items())
+        cells = "".join(f'<td data-label="{labels[j] if j < len(labels) else ""}">{c}</td>' for j, c in enumerate(r))
+        return f"<tr{attrs}>{cells}</tr>"
+
+    body = "".join(row(i, r) for i, r in enumerate(rows))
+    classes = " ".join(c for c in ("tb-table", cls, "tb-cards" if len(header) >= 5 else "") if c)
     return (
         f'<div class="tb-table-wrap" tabindex="0" role="region" aria-label="{e(caption)}">'
-        f'<table class="tb-table {cls}"><caption>{e(caption)}</caption><thead><tr>{head}</tr></thead>'
+        f'<table class="{classes}"><caption>{e(caption)}</caption><thead><tr>{head}</tr></thead>'
         f"<tbody>{body}</tbody></table></div>"
     )
 
@@ -234,13 +247,14 @@ def status_counts() -> HTML:
 def reference_table() -> HTML:
     """Each reference with the status of its bibliographic details (apart from any claim's status)."""
     ds = dataset()
-    rows = []
+    rows, ids = [], []
     for key, entry in sorted(ds.bib.items()):
         title = re.search(r"^\s*title\s*=\s*\{(.*)\}\s*,?\s*$", entry["body"], re.MULTILINE)
         title_text = re.sub(r"[{}\\]", "", title.group(1)) if title else ""
-        rows.append([f"<code>{e(key)}</code>", e(title_text), badge(entry["status"])])
+        rows.append([e(citation(key)), f"<code>{e(key)}</code>", e(title_text), badge(entry["status"])])
+        ids.append({"id": f"ref-{key}"})  # the target of every short citation (thalbook.data.citations)
     return HTML(
-        table(wording("common", "refs_caption"), word_list("common", "refs_header"), rows, "tb-refs"),
+        table(wording("common", "refs_caption"), word_list("common", "refs_header"), rows, "tb-refs", ids),
         f"{len(rows)} references",
     )
 
@@ -251,7 +265,7 @@ def glossary() -> Markdown:
     lines = ["```{glossary}"]
     for t in terms:
         lines.extend([t.term, *t.aliases])  # a Sphinx glossary entry may carry several names, each linkable
-        lines.append(f"  {t.definition} *(Source: `{t.source}`; {t.status}.)*")
+        lines.append(f"  {t.definition} *(Source: {cite_html(t.source)}; {t.status}.)*")
         lines.append("")
     lines.append("```")
     return Markdown("\n".join(lines))

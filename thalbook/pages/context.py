@@ -13,6 +13,7 @@ import re
 from functools import partial
 
 from ..data import dataset
+from ..data.citations import cite_html
 from ..data.schemas import PLACEHOLDER
 from .common import HTML, Markdown, badge, count_text, e, fact_text, table, word_group, word_list, wording
 
@@ -45,7 +46,7 @@ def context_facts(topic: str) -> list:
 
 def _provenance(row) -> str:
     basis = f", {row.basis}" if row.basis else ""
-    return _w("provenance", status=row.status, basis=basis, source=row.source)
+    return _w("provenance", status=row.status, basis=basis, source=cite_html(row.source))
 
 
 def beyond_review(topic: str, title: str) -> Markdown:
@@ -84,7 +85,7 @@ def safety_rules_table(topic: str) -> HTML:
         body.append([
             e(r.applies_to), e(r.rule), e(r.when) or "–",
             f'<span class="tb-origin">{e(", ".join(r.origin))}</span>{where}',
-            badge(r.status) + basis, f"<code>{e(r.source)}</code>{note}",
+            badge(r.status) + basis, f"{cite_html(r.source)}{note}",
         ])
     plain = "\n".join(f"{r.applies_to}: {r.rule} ({r.when}) [{', '.join(r.origin)}; {r.status}]" for r in rows)
     return HTML(table(word_group(PART, "rule_captions")[topic], word_list(PART, "rules_header"), body, "tb-safety-rules"),

@@ -13,6 +13,7 @@ from functools import partial
 from typing import Any
 
 from ..data import dataset
+from ..data.citations import cite_html
 from .common import HTML, Text, badge, e, fact_text, table, word_group, word_list, wording
 
 PART = "part1"
@@ -101,7 +102,7 @@ def disease_comparison() -> HTML:
                 f'<tr data-disease="{d}" data-attribute="{e(r["attribute"])}">'
                 f'<th scope="row" headers="cmp-{e(r["attribute"])}">{e(d)}</th>'
                 f'<td><span class="tb-compare-text">{e(c["text"])}</span> {badge(c["status"])} '
-                f'<span class="tb-compare-source">{e(_w("source_word"))} <code>{e(c["source"])}</code>{basis}</span></td></tr>'
+                f'<span class="tb-compare-source">{e(_w("source_word"))} {cite_html(c["source"])}{basis}</span></td></tr>'
             )
     markup = (
         f'<div class="tb-table-wrap tb-compare" tabindex="0" role="region" aria-label="{e(caption)}">'

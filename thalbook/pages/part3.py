@@ -13,6 +13,7 @@ from functools import partial
 from ..core.counts import kaplan_meier, survival_at
 from ..core.numbers import fixed
 from ..data import dataset
+from ..data.citations import cite_html
 from .common import HTML, Text, badge, e, status_basis, table, word_group, word_list, wording
 
 PART = "part3"
@@ -104,22 +105,26 @@ def evidence_rows() -> list[dict]:
 def evidence_table() -> HTML:
     """The evidence table of page 3.2 from data/studies.csv: adult MDS trials, counts as printed."""
     recs = evidence_rows()
-    body = []
+    body, attrs, seen = [], [], set()
     for r in recs:
         body.append([
-            e(r["study"]), e(r["drug"]), e(r["population"]),
+            e(r["study"]),
+            "<br>".join(e(x) for x in r["responders"]),
+            " ".join(badge(s) for s in r["statuses"]),
             e(r["enrolled"]) if r["enrolled"] else e(_w("not_reported")),
             e(r["evaluable"]) if r["evaluable"] else e(_w("not_reported")),
-            "<br>".join(e(x) for x in r["responders"]),
+            e(r["drug"]), e(r["population"]),
             e(r["dose"]), e(r["definition"]),
             "<br>".join(e(x) for x in r["stops"]) or e(_w("none_reported")),
-            f"<code>{e(r['source'])}</code>",
-            " ".join(badge(s) for s in r["statuses"]),
+            cite_html(r["source"]),
             e(", ".join(r["bases"])) or "–",
         ])
+        # the 3.2 figure links each trial to its rows: data-study on each, an id on the first
+        attrs.append({"data-study": r["study_id"], **({} if r["study_id"] in seen else {"id": f"evidence-{r['study_id']}"})})
+        seen.add(r["study_id"])
     plain = "\n".join(f"{r['study']}: {'; '.join(r['responders'])} [{', '.join(r['statuses'])}]" for r in recs)
     return HTML(
-        table(_w("evidence_caption"), word_list(PART, "evidence_header"), body, "tb-evidence"),
+        table(_w("evidence_caption"), word_list(PART, "evidence_header"), body, "tb-evidence", attrs),
         plain,
     )
 
@@ -135,7 +140,7 @@ def mds_comparison_table() -> HTML:
     def cell(r) -> str:
         if r is None:
             return e(_w("not_covered"))
-        return f"{e(r.text)} <span class=\"tb-cell-meta\">({status_basis(r)}; <code>{e(r.source)}</code>)</span>"
+        return f"{e(r.text)} <span class=\"tb-cell-meta\">({status_basis(r)}; {cite_html(r.source)})</span>"
 
     body = [[f"<strong>{e(f)}</strong>", cell(g.get("children")), cell(g.get("adults"))] for f, g in features.items()]
     plain = "\n".join(f"{f}: children: {g['children'].text if 'children' in g else '-'}; adults: {g['adults'].text if 'adults' in g else '-'}"
@@ -158,7 +163,7 @@ def neuropathy_table() -> HTML:
             e(r.study_label), e(c.population), e(c.dose), e(c.duration), e(c.cumulative_dose),
             f"{e(result_text(r))} {badge(r.status)}",
             status_basis(c),
-            f"<code>{e(r.source)}</code>",
+            f"{cite_html(r.source)}",
         ])
         plain.append(f"{r.study_label}: {result_text(r)} ({r.status}); {c.population}")
     return HTML(

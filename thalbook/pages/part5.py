@@ -29,6 +29,7 @@ from ..core.stats import (
     z_for_confidence,
 )
 from ..data import dataset
+from ..data.citations import cite_html, cite_md
 from .common import HTML, Text, badge, count_text, e, status_basis, table, word_group, word_list, wording
 from .part3 import denominator_words
 
@@ -112,7 +113,7 @@ def reports_body(doc, ref) -> str:
     if lines:
         parts.append(_w("counts_lead") + "\n\n" + "\n".join(f"- {x}" for x in lines))
     if ref.see_also:
-        parts.append(_w("related_paper", paper=ref.see_also))
+        parts.append(_w("related_paper", paper=cite_md(ref.see_also)))
     return "\n\n".join(parts)
 
 
@@ -346,7 +347,7 @@ def reference_list_table() -> HTML:
             e(_found(r)),
             e(_claims(n_cited)) if n_cited else e(_w("never_cited").lower()),
             status_basis(r),
-            f"<code>{e(r.source)}</code>",
+            f"{cite_html(r.source)}",
         ])
     return HTML(
         table(_w("reflist_caption"), word_list(PART, "reflist_header"), body, "tb-reflist"),
@@ -378,7 +379,7 @@ def open_issues_table() -> HTML:
         f"<strong>{e(r.title)}</strong><br><span class=\"tb-cell-meta\">{e(r.issue)}</span>",
         e(r.review_says),
         f"{e(r.known)} <span class=\"tb-cell-meta\">({status_basis(r)}; "
-        f"<code>{e(r.source)}</code>)</span>",
+        f"{cite_html(r.source)})</span>",
         f"{e(r.measure)} <span class=\"tb-cell-meta\">({badge(r.measure_status)}: {e(_w('teaching_proposal'))})</span>",
     ] for r in rows]
     return HTML(
@@ -474,7 +475,7 @@ def other_uses_table() -> HTML:
             f"<strong>{e(r.standing)}</strong><br><span class=\"tb-cell-meta\">{where}</span>",
             e(r.evidence) + counts,
             e(_w("yes")) if r.in_review else e(_w("no")),
-            f"{status_basis(r)}<br><code>{e(r.source)}</code>",
+            f"{status_basis(r)}<br>{cite_html(r.source)}",
         ])
     return HTML(
         table(_w("other_caption"), word_list(PART, "other_header"), body, "tb-other-uses"),

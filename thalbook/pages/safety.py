@@ -25,6 +25,7 @@ from ..core.dosing import ctcae_grade
 from ..core.lookup import baseline_verdict, read_value
 from ..core.numbers import amount_text, js_num, thousands
 from ..data import dataset
+from ..data.citations import cite_html, cite_md
 from .common import HTML, Text, badge, e, table, word_group, word_list, wording
 
 PART = "part4"
@@ -199,11 +200,11 @@ def capsule_spec() -> dict:
     cohort = next(r for r in ds.rows("studies.csv") if r.source == bands[0].source)
     published = _arith("mgkg-range")
     ranges = "; ".join(_w("capsule_range", label=r.label, low=js_num(r.low), high=js_num(r.high), unit=r.unit,
-                          source=r.source, status=r.status) for r in published)
+                          source=cite_md(r.source), status=r.status) for r in published)
     age = ds.by_id("facts.yaml", "label-min-age")
-    note = _w("capsule_note", age=f"{js_num(age.value)} {age.unit}", age_source=age.source, age_status=age.status,
-              ranges=ranges, capsule=f"{js_num(cap.low)} {cap.unit}", capsule_source=cap.source,
-              capsule_status=cap.status, band_source=bands[0].source, band_status=bands[0].status,
+    note = _w("capsule_note", age=f"{js_num(age.value)} {age.unit}", age_source=cite_md(age.source), age_status=age.status,
+              ranges=ranges, capsule=f"{js_num(cap.low)} {cap.unit}", capsule_source=cite_md(cap.source),
+              capsule_status=cap.status, band_source=cite_md(bands[0].source), band_status=bands[0].status,
               top=js_num(bands[-1].low))
     inputs = word_group(PART, "capsule_inputs")
     outputs = word_group(PART, "capsule_outputs")
@@ -348,7 +349,7 @@ def _stage_answer(s: dict, first: bool = False) -> list[str]:
     if s["top"] is not None:
         top = s["top"]
         lines += ["", _w("course_applied", toxicity=top.toxicity_label, grades=grades_text(top),
-                         origins=_origins(top, names), source=top.source, status=top.status)]
+                         origins=_origins(top, names), source=cite_md(top.source), status=top.status)]
         lines += ["- " + _w("course_also", action=r.action, origins=", ".join(r.origin), status=r.status)
                   for r in s["rules"] if r is not top]
     level = s["level"]
@@ -449,7 +450,7 @@ def _origin_cell(origin: list[str]) -> str:
 
 def monitoring_table():
     """The monitoring schedule as a table: when, check, origin, source, status."""
-    rows = [[e(c.when), e(c.label), _origin_cell(c.origin), f"<code>{e(c.source)}</code>", badge(c.status)]
+    rows = [[e(c.when), e(c.label), _origin_cell(c.origin), f"{cite_html(c.source)}", badge(c.status)]
             for c in _rows("monitoring.yaml")]
     return HTML(table(_w("monitoring_table"), word_list(PART, "monitoring_header"), rows), f"{len(rows)} checks")
 
@@ -458,7 +459,7 @@ def dose_rules_table():
     """Every row of the teaching decision table with its grade range, action, action rank and origin tags."""
     rows = [[e(r.toxicity_label), e(grades_text(r)), e(r.action),
              e(action_words(r) if r.no_rule else _w("rules_severity", severity=r.severity, action=action_words(r))),
-             _origin_cell(r.origin), f"<code>{e(r.source)}</code>", badge(r.status)]
+             _origin_cell(r.origin), f"{cite_html(r.source)}", badge(r.status)]
             for r in _rows("dose_rules.yaml")]
     return HTML(table(_w("rules_table", suffix=_w("notice_suffix")), word_list(PART, "rules_header"), rows),
                 f"{len(rows)} rules")
@@ -466,9 +467,9 @@ def dose_rules_table():
 
 def neuropathy_dose_table():
     """Daily-dose bands with their relative hazard and the cumulative-dose thresholds (dose_arithmetic.yaml)."""
-    rows = [[e(b.label), e(js_num(b.value)), f"<code>{e(b.source)}</code>", badge(b.status)]
+    rows = [[e(b.label), e(js_num(b.value)), f"{cite_html(b.source)}", badge(b.status)]
             for b in sorted(_arith("hazard-band"), key=lambda b: b.low)]
-    rows += [[e(_w("neuropathy_past", label=t.label)), e(_w("neuropathy_not_hazard")), f"<code>{e(t.source)}</code>",
+    rows += [[e(_w("neuropathy_past", label=t.label)), e(_w("neuropathy_not_hazard")), f"{cite_html(t.source)}",
               badge(t.status)] for t in sorted(_arith("cumulative-threshold"), key=lambda t: t.low)]
     return HTML(table(_w("neuropathy_table"), word_list(PART, "neuropathy_header"), rows), f"{len(rows)} rows")
 

@@ -1,6 +1,6 @@
 """Sphinx extension: serve the widget engine and plotly.js from the site itself, under a strict CSP.
 
-- copies `thalbook/widgets/static/*` and the pip package's `plotly.min.js` into `_static/thalbook/` (taken from
+- copies `thalbook/widgets/static/*` and npm's plotly.js basic bundle (as `plotly.min.js`) into `_static/thalbook/` (taken from
   installed packages at build time, never committed; not placed in the book's `_static/`, which Jupyter
   Book would add to every page);
 - adds `boot.js` (an ES module) only to pages that hold a widget or a figure; boot.js loads plotly.js
@@ -41,12 +41,16 @@ INLINE_SCRIPT = re.compile(r"<script(?P<attrs>(?:(?!\bsrc=)[^>])*)>(?P<body>.*?)
 DATA_TYPES = ("application/json", "application/ld+json", "application/vnd.jupyter.widget-state+json")
 
 
-def plotly_js_path() -> Path:
-    import plotly
+# plotly.js's "basic" bundle (scatter, bar, pie: the book draws scatter traces only), 0.4 MB gzipped against
+# 1.5 MB for the full bundle in the plotly pip package; pinned in package.json, installed by `make book`
+# (npm ci, once per lock) and copied into the site at build time.
+PLOTLY_BUNDLE = Path("node_modules") / "plotly.js-basic-dist-min" / "plotly-basic.min.js"
 
-    path = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+def plotly_js_path(root: Path) -> Path:
+    path = Path(root) / PLOTLY_BUNDLE
     if not path.is_file():
-        raise FileNotFoundError(f"plotly.min.js not found in the installed plotly package at {path}")
+        raise FileNotFoundError(f"{path} is missing: `make book` installs it (npm ci, package-lock.json)")
     return path
 
 
@@ -78,19 +82,62 @@ def dedupe_inline_scripts(context: dict) -> None:
     scripts[:] = kept  # in place: the builder keeps adding page-level scripts to this same list
 
 
-def copy_assets(outdir: Path) -> None:
+FAVICON = "favicon.svg"
+# the book's mark, written at build time (no binary committed): a "T" in the theme's primary blue
+FAVICON_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
+    '<rect width="32" height="32" rx="6" fill="#0a5fa6"/>'
+    '<path d="M8 8h16v4h-6v14h-4V12H8z" fill="#fff"/></svg>\n'
+)
+
+
+def copy_assets(outdir: Path, root: Path) -> None:
     target = outdir / "_static" / ASSET_DIR
     target.mkdir(parents=True, exist_ok=True)
     for item in STATIC.iterdir():
         if item.suffix in (".js", ".css"):
             shutil.copy2(item, target / item.name)
-    shutil.copy2(plotly_js_path(), target / "plotly.min.js")
+    shutil.copy2(plotly_js_path(root), target / "plotly.min.js")
+    (target / FAVICON).write_text(FAVICON_SVG, encoding="utf-8")
+
+
+# Pages where the code is the lesson keep myst-nb's "Show code cell source" toggle on hide-input cells; on
+# every other page a widget or table is what the reader reads, so the call behind it is removed from the
+# site (the notebooks keep their hide-input tags: a lecturer running them live still sees the call).
+SHOW_CODE_PAGES = ("chapters/back/widget-gallery", "chapters/back/lecturer-guide", "chapters/back/contributing")
+
+
+def drop_code_toggles() -> type:
+    from sphinx.transforms.post_transforms import SphinxPostTransform
+
+    class DropCodeToggles(SphinxPostTransform):
+        default_priority = 198  # before myst-nb's HideInputCells (199) wraps the input in a toggle
+        formats = ("html",)
+
+        def run(self, **kwargs) -> None:
+            if self.env.docname in self.config.thalbook_show_code_pages:
+                return
+            from docutils import nodes
+
+            for node in list(self.document.findall(nodes.container)):
+                if node.get("nb_element") == "cell_code" and node.get("hide_mode") == "input" and node.children \
+                        and node.children[0].get("nb_element") == "cell_code_source":
+                    node.remove(node.children[0])
+                    node["hide_mode"] = ""
+
+    return DropCodeToggles
 
 
 def on_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     body = context.get("body", "")
+    if "pathto" in context:
+        context["favicon_url"] = context["pathto"](f"_static/{ASSET_DIR}/{FAVICON}", 1)
     if page_needs_engine(body):
         app.add_js_file(f"{ASSET_DIR}/boot.js", type="module")
+    if 'class="section' in body or "<section" in body:  # the contents beside the page follow the reading
+        app.add_js_file(f"{ASSET_DIR}/toc.js", loading_method="defer")
+    if pagename == "search":  # sentence snippets; after searchtools.js, before the results are shown
+        app.add_js_file(f"{ASSET_DIR}/search.js", priority=900)
     dedupe_inline_scripts(context)
     meta = context.get("meta") or {}
     reviewed = meta.get("last_reviewed")
@@ -226,7 +273,7 @@ def on_finished(app: Sphinx, exception) -> None:
     from . import icons, speed
 
     outdir = Path(app.outdir)
-    copy_assets(outdir)
+    copy_assets(outdir, Path(app.confdir))
     for name in ("fontawesome.js", "fontawesome.js.map"):  # nothing loads it any more (thalbook.site.speed)
         (outdir / "_static" / "scripts" / name).unlink(missing_ok=True)
     started = getattr(app, "_thalbook_started", 0.0)
@@ -280,6 +327,8 @@ def setup(app: Sphinx) -> dict:
     app.add_css_file(f"{ASSET_DIR}/thalbook.css")
     # the theme's icons without its icon font (thalbook.site.icons); last, so it overrides the theme's glyphs
     app.add_css_file(f"{ASSET_DIR}/{ICONS_CSS}", priority=900)
+    app.add_config_value("thalbook_show_code_pages", SHOW_CODE_PAGES, "env")
+    app.add_post_transform(drop_code_toggles())
     app.connect("builder-inited", on_init)
     app.connect("html-page-context", on_page, priority=900)  # after myst-nb has added its scripts
     app.connect("build-finished", on_finished, priority=900)  # after the theme rewrites pygments.css

@@ -75,10 +75,17 @@ def _badge(status: str | None) -> str:
     return f'<span class="tb-badge tb-status-{_slug(status)}" data-status="{escape(status)}">{escape(status)}</span>'
 
 
+def _cite(key: str) -> str:
+    """The short author-year citation of a bibliography key, linked to the references page."""
+    from ..data.citations import cite_html
+
+    return cite_html(key)
+
+
 def _meta(source: str | None, status: str | None) -> str:
     if not source and not status:
         return ""
-    src = f'Source: <span class="tb-source">{escape(source)}</span> ' if source else ""
+    src = f'Source: <span class="tb-source">{_cite(source)}</span> ' if source else ""
     return f'<p class="tb-meta">{src}{_badge(status)}</p>'
 
 

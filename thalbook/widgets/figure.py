@@ -48,7 +48,14 @@ def figure_json(fig: Any, theme: bool = True) -> dict:
     if theme:
         f.update_layout(template=_template())
     d = json.loads(pio.to_json(f, validate=False))
-    return {"data": d.get("data", []), "layout": d.get("layout", {})}
+    layout = d.get("layout", {})
+    template = layout.get("template")
+    if isinstance(template, dict) and isinstance(template.get("data"), dict):
+        # plotly embeds its defaults for all 20-odd trace types in every figure: keep the types drawn here
+        # (a few kB less per figure; the site's plotly bundle has only the types the book draws)
+        used = {tr.get("type", "scatter") for tr in d.get("data", [])}
+        layout["template"] = {**template, "data": {k: v for k, v in template["data"].items() if k in used}}
+    return {"data": d.get("data", []), "layout": layout}
 
 
 def _cell(v: Any) -> str:
@@ -86,8 +93,11 @@ def figure_text(fig: Mapping[str, Any], max_rows: int = 60) -> str:
 
 def _figure_div(dom_id: str, fig: dict, alt: str, state: str | None = None) -> str:
     st = f' data-state="{escape(state)}"' if state is not None else ""
+    # the summary stands in the figure's box until plotly has drawn it (aria-hidden: the group's label and
+    # the text alternative below already say it)
     return (
         f'<div class="thalbook-figure" id="{escape(dom_id)}" role="group" aria-label="{escape(alt)}"{st}>'
+        f'<p class="tb-figure-placeholder" aria-hidden="true">{escape(alt)}</p>'
         f'<script type="application/json" class="thalbook-figure-data">{state_json(fig)}</script></div>'
     )
 
@@ -129,7 +139,7 @@ def _linked_html(dom_id: str, spec: dict, state: str) -> str:
     summaries = "".join(
         f'<div class="tb-figure-summary" data-state="{escape(o["value"])}">'
         f'<p class="tb-figure-summary-title">{escape(ctl.get("label", ""))}: {escape(o["label"])}</p>'
-        f"{figure_text(spec['states'][o['value']])}</div>"
+        f"{(spec.get('tables') or {}).get(o['value']) or figure_text(spec['states'][o['value']])}</div>"
         for o in ctl["options"]
     )
     return (

@@ -1,6 +1,6 @@
 // boot.js: enhance every thalbook widget and figure on a static page (no kernel).
 // Loaded as <script type="module" src=".../_static/thalbook/boot.js">.
-import { tbThemeLayout, TB_PLOT_CONFIG } from "./core.js";
+import { tbThemeLayout, tbThemeData, tbRetheme, tbFitTitles, TB_PLOT_CONFIG } from "./core.js";
 
 const PLOTLY_URL = new URL("./plotly.min.js", import.meta.url);
 let plotlyPromise = null;
@@ -245,8 +245,12 @@ async function drawFigure(div) {
     const script = div.querySelector("script.thalbook-figure-data");
     const fig = JSON.parse(script.textContent);
     const drawing = div.dataset.state;
-    await Plotly.newPlot(div, fig.data || [], tbThemeLayout(div, fig.layout), TB_PLOT_CONFIG);
+    div._tbFigure = fig;  // kept to redraw it in the other colour theme
+    await Plotly.newPlot(div, tbThemeData(div, fig.data), tbThemeLayout(div, fig.layout), TB_PLOT_CONFIG);
+    await tbFitTitles(div);
     if (drawing !== undefined) div.dataset.drawnState = drawing;
+    // the text summary stood in for the chart until now (a screen reader keeps the text alternative below)
+    for (const p of div.querySelectorAll(":scope > .tb-figure-placeholder")) p.remove();
     div.dataset.ready = "true";
     div.dispatchEvent(new CustomEvent("thalbook:drawn"));
   } catch (err) {
@@ -257,10 +261,20 @@ async function drawFigure(div) {
 }
 
 let observer = null;
+let themeWatch = null;
+
+/** The theme sets data-theme on <html> (light, dark; "auto" resolves to one of them from the system's
+ *  colour scheme): drawn figures follow a switch at once. */
+function watchTheme() {
+  if (themeWatch || !("MutationObserver" in window)) return;
+  themeWatch = new MutationObserver(() => tbRetheme(document));
+  themeWatch.observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
+}
 
 function watchFigures(root) {
   const figs = Array.from(root.querySelectorAll(".thalbook-figure:not([data-ready])"));
   if (!figs.length) return;
+  watchTheme();
   if (!("IntersectionObserver" in window)) {
     figs.forEach(drawFigure);
     return;

@@ -342,16 +342,122 @@ export function tbVerdict(model, q, index) {
 
 // ------------------------------------------------------------------ figures
 
-/** Make a plotly layout readable in the current (light or dark) theme of its container. */
+/** The theme's ink for figures, read from the CSS of the figure's container (light or dark). */
+export function tbThemeColors(div) {
+  const cs = getComputedStyle(div);
+  const v = (name, fallback) => cs.getPropertyValue(name).trim() || fallback;
+  return { text: cs.color, grid: v("--tb-plot-grid", "rgba(128,128,128,0.35)"), line: v("--tb-plot-line", cs.color) };
+}
+
+/** Make a plotly layout readable in the current (light or dark) theme of its container: text, axis lines,
+ *  ticks and arrows in the theme's ink (the layout's own template colours are for a light page). */
 export function tbThemeLayout(div, layout) {
   const out = { ...(layout || {}) };
   // responsive plotly fills its container, so the container needs a height (CSS default, or the layout's)
   if (typeof out.height === "number" && div && div.style) div.style.height = out.height + "px";
   try {
-    const color = getComputedStyle(div).color;
-    if (color) out.font = { ...(out.font || {}), color };
+    Object.assign(out, tbThemePatch(tbThemeColors(div), out));
+    tbWrapTitles(out, div.clientWidth);
+    tbNarrowLayout(out, div.clientWidth);
   } catch (e) { /* not in a browser */ }
   return out;
+}
+
+/** Break `text` onto lines of at most `perLine` characters, at spaces (plotly's <br>). */
+export function tbWrapText(text, perLine) {
+  const lines = [""];
+  for (const word of String(text).replace(/<br>/g, " ").split(" ")) {
+    const last = lines.length - 1;
+    if (lines[last] && (lines[last] + " " + word).length > perLine) lines.push(word);
+    else lines[last] = lines[last] ? lines[last] + " " + word : word;
+  }
+  return lines.join("<br>");
+}
+
+/** On a narrow screen an axis title wider than the plot is cut: break it onto lines at spaces. */
+export function tbWrapTitles(layout, width) {
+  if (!width || width >= 560) return;
+  const perLine = Math.max(16, Math.floor(width / 8));  // about 8 px per character at plotly's 12-14 px font
+  for (const ax of Object.keys(layout).filter((k) => /^[xy]axis\d*$/.test(k))) {
+    const t = layout[ax] && layout[ax].title;
+    const text = t && (typeof t === "string" ? t : t.text);
+    if (!text || text.length <= perLine || text.includes("<br>")) continue;
+    layout[ax] = { ...layout[ax], title: { ...(typeof t === "string" ? {} : t), text: tbWrapText(text, perLine) } };
+  }
+}
+
+/** On a phone: long tick labels ("Moreno-Aspitia 2006 (6/72)") break before their bracket, so the plot
+ *  keeps its width, and the legend goes above the plot, clear of a wrapped axis title. */
+export function tbNarrowLayout(layout, width) {
+  if (!width || width >= 560) return;
+  for (const ax of Object.keys(layout).filter((k) => /^yaxis\d*$/.test(k))) {
+    const a = layout[ax];
+    if (a && Array.isArray(a.ticktext)) {
+      layout[ax] = { ...a, ticktext: a.ticktext.map((t) => String(t).replace(/ \(/, "<br>(")) };
+    }
+  }
+  if (layout.legend && layout.legend.orientation === "h" && (layout.legend.y === undefined || layout.legend.y < 0)) {
+    layout.legend = { ...layout.legend, y: 1.02, yanchor: "bottom", x: 0, xanchor: "left" };
+    layout.margin = { ...(layout.margin || {}), t: Math.max(((layout.margin || {}).t) || 0, 48) };
+  }
+}
+
+/** After drawing: an x-axis title still wider than the room around its centre (plotly centres it on the
+ *  plot area, which wide tick labels push right) is wrapped shorter. */
+export function tbFitTitles(div) {
+  if (!window.Plotly || !div || !div.layout) return Promise.resolve();
+  const box = div.getBoundingClientRect();
+  const update = {};
+  for (const t of div.querySelectorAll(".g-xtitle text")) {
+    const r = t.getBoundingClientRect();
+    if (r.left >= box.left && r.right <= box.right) continue;
+    const ax = (t.getAttribute("class") || "").match(/\b(x\d*)title\b/);
+    const key = ax ? ax[1].replace("x", "xaxis") : "xaxis";
+    const title = ((div.layout[key] || {}).title || {}).text || "";
+    const longest = Math.max(...title.split("<br>").map((l) => l.length), 1);
+    const centre = (r.left + r.right) / 2;
+    const room = 2 * Math.min(centre - box.left, box.right - centre) - 8;
+    update[key + ".title.text"] = tbWrapText(title, Math.max(8, Math.floor((room * longest) / r.width)));
+  }
+  return Object.keys(update).length ? window.Plotly.relayout(div, update) : Promise.resolve();
+}
+
+/** The layout keys that carry the theme's colours (for Plotly.relayout on a theme switch). */
+export function tbThemePatch(c, layout) {
+  const patch = { font: { ...((layout && layout.font) || {}), color: c.text } };
+  for (const ax of Object.keys(layout || {}).filter((k) => /^[xy]axis\d*$/.test(k)).concat(["xaxis", "yaxis"])) {
+    patch[ax] = { ...((layout && layout[ax]) || {}), color: c.text, linecolor: c.line, tickcolor: c.line, gridcolor: c.grid, zerolinecolor: c.grid };
+  }
+  patch.legend = { ...((layout && layout.legend) || {}), font: { ...(((layout || {}).legend || {}).font || {}), color: c.text } };
+  if (layout && Array.isArray(layout.annotations)) {
+    patch.annotations = layout.annotations.map((a) => ({ ...a, arrowcolor: c.line, font: { ...(a.font || {}), color: c.text } }));
+  }
+  return patch;
+}
+
+/** Trace colours that stand for "ink" (black markers, default error bars) follow the theme's text colour. */
+export function tbThemeData(div, data) {
+  let text;
+  try { text = tbThemeColors(div).text; } catch (e) { return data || []; }
+  const ink = (col) => (typeof col === "string" && /^(#000000|#000|black)$/i.test(col) ? text : col);
+  return (data || []).map((tr) => {
+    const t = { ...tr };
+    if (t.marker) t.marker = { ...t.marker, color: ink(t.marker.color), line: t.marker.line ? { ...t.marker.line, color: ink(t.marker.line.color) } : t.marker.line };
+    for (const k of ["error_x", "error_y"]) if (t[k]) t[k] = { ...t[k], color: ink(t[k].color) || text };
+    if (t.textfont || t.mode === "text") t.textfont = { ...(t.textfont || {}), color: text };
+    // on a phone a text label ("no evaluable count printed") wraps instead of running off the plot
+    if (t.mode === "text" && Array.isArray(t.text) && div.clientWidth < 560) t.text = t.text.map((s) => tbWrapText(s, 18));
+    return t;
+  });
+}
+
+/** Redraw every drawn figure in the theme now set (the reader toggled it, or the system changed). */
+export function tbRetheme(root = document) {
+  if (!window.Plotly) return;
+  for (const div of root.querySelectorAll(".thalbook-figure[data-ready=\"true\"]")) {
+    const fig = div._tbFigure;
+    if (fig) window.Plotly.react(div, tbThemeData(div, fig.data), tbThemeLayout(div, fig.layout), TB_PLOT_CONFIG).then(() => tbFitTitles(div));
+  }
 }
 
 export const TB_PLOT_CONFIG = { displaylogo: false, responsive: true };

@@ -1,6 +1,6 @@
 // figure.js: a control switching a plotly figure between precomputed states (static page).
 // Plotly itself is loaded once by boot.js; a figure is redrawn with Plotly.react once drawn.
-import { tbMount, tbReady, tbQ, tbQA, tbShow, tbListen, tbScheduler, tbAnnounce, tbSave, tbThemeLayout, TB_PLOT_CONFIG } from "./core.js";
+import { tbMount, tbReady, tbQ, tbQA, tbShow, tbListen, tbScheduler, tbAnnounce, tbSave, tbThemeLayout, tbThemeData, tbFitTitles, TB_PLOT_CONFIG } from "./core.js";
 
 function render({ model, el }) {
   const root = tbMount(el, model);
@@ -26,7 +26,9 @@ function render({ model, el }) {
         // redraw in the frame callback held the visible update back, p95 119 ms; synchronous, 171 ms)
         requestAnimationFrame(() => setTimeout(() => {
           if (div.dataset.drawnState === v) {
-            window.Plotly.react(div, fig.data || [], tbThemeLayout(div, fig.layout), TB_PLOT_CONFIG);
+            div._tbFigure = fig;
+            window.Plotly.react(div, tbThemeData(div, fig.data), tbThemeLayout(div, fig.layout), TB_PLOT_CONFIG)
+              .then(() => tbFitTitles(div));
           }
         }, 0));
       }
@@ -58,7 +60,40 @@ function render({ model, el }) {
   };
   const control = tbQ(root, ".tb-figure-control");
   if (control) control.addEventListener("change", onChange);
-  const onDrawn = () => draw(current());
+  // spec.highlight: a selector of table rows carrying data-study; a click on a point (customdata[0], the
+  // study id) highlights that study's rows and brings the first into view (3.2: the evidence table)
+  function highlight(id) {
+    if (!spec.highlight || !id) return;
+    const rows = tbQA(document, spec.highlight).filter((tr) => tr.dataset.study === id);
+    for (const tr of tbQA(document, ".tb-row-highlight")) tr.classList.remove("tb-row-highlight");
+    for (const tr of rows) tr.classList.add("tb-row-highlight");
+    if (rows.length) {
+      if (!rows[0].hasAttribute("tabindex")) rows[0].setAttribute("tabindex", "-1");
+      rows[0].scrollIntoView({ block: "center" });
+      rows[0].focus({ preventScroll: true });
+      tbAnnounce(root, `Highlighted ${rows.length} row${rows.length === 1 ? "" : "s"} of the table`);
+    }
+  }
+  let clickBound = false;
+  const onDrawn = () => {
+    if (!clickBound && div && typeof div.on === "function") {
+      clickBound = true;
+      div.on("plotly_click", (ev) => {
+        const pt = ev && ev.points && ev.points[0];
+        highlight(pt && pt.customdata && pt.customdata[0]);
+      });
+    }
+    draw(current());
+  };
+  // the text alternative's trial links (#evidence-<id>) highlight the same rows, for keyboard readers
+  const onLink = (ev) => {
+    const a = ev.target.closest && ev.target.closest('a[href^="#evidence-"]');
+    if (a && spec.highlight) {
+      ev.preventDefault();
+      highlight(a.getAttribute("href").slice("#evidence-".length));
+    }
+  };
+  root.addEventListener("click", onLink);
   if (div) div.addEventListener("thalbook:drawn", onDrawn);
   const schedule = tbScheduler(update);
   const stop = tbListen(model, ["state"], schedule);
@@ -68,6 +103,7 @@ function render({ model, el }) {
     stop();
     if (control) control.removeEventListener("change", onChange);
     if (div) div.removeEventListener("thalbook:drawn", onDrawn);
+    root.removeEventListener("click", onLink);
   };
 }
 

@@ -1,0 +1,67 @@
+"""Figure pages on a first visit (issue 18): bytes transferred and time until every figure is drawn.
+
+    .venv/bin/python bench/figure_pages.py [--before SITE] [SITE]
+
+Measures a built site (default: this repository's `_build/html`) and, with --before, another build (for
+example the main branch's) in the same run, on a phone-sized window in Debian's chromium, served by
+thalbook.site.serve (gzip). Writes bench/results/figure-pages.{md,json}. `make bench` measures the rest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import browser as bb  # noqa: E402  (bench/browser.py)
+
+RESULTS = ROOT / "bench" / "results"
+
+
+def figure_pages(site: Path) -> list[str]:
+    return sorted(str(p.relative_to(site)) for p in (site / "chapters").rglob("*.html")
+                  if "thalbook-figure-data" in p.read_text(encoding="utf-8"))
+
+
+def measure(site: Path) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    with bb.serve(site) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=bb.CHROMIUM, args=bb.CHROMIUM_ARGS, headless=True)
+        try:
+            return bb.visit_pages(browser, base, figure_pages(site), print)
+        finally:
+            browser.close()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("site", nargs="?", default=str(ROOT / "_build" / "html"))
+    ap.add_argument("--before")
+    args = ap.parse_args()
+    runs = {"after": measure(Path(args.site))}
+    if args.before:
+        runs = {"before": measure(Path(args.before)), **runs}
+    lines = [f"# Figure pages, first visit (`bench/figure_pages.py`), {dt.datetime.now().isoformat(timespec='seconds')}", "",
+             "412 x 823 window, fresh profile, gzip; bytes are what crossed the network; drawn = page load to every",
+             "figure and widget ready, scrolling through the page as a reader does.", "",
+             "| page | " + " | ".join(f"{k}: kB" for k in runs) + " | " + " | ".join(f"{k}: drawn ms" for k in runs) + " |",
+             "|---|" + "---|" * (2 * len(runs))]
+    for page in runs["after"]:
+        kb = [f"{runs[k][page]['first']['bytes'] / 1024:.0f}" if page in runs[k] else "–" for k in runs]
+        ms = [str(runs[k][page]["first"]["all_ready_after_scroll_ms"]) if page in runs[k] else "–" for k in runs]
+        lines.append(f"| {page} | " + " | ".join(kb) + " | " + " | ".join(ms) + " |")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "figure-pages.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (RESULTS / "figure-pages.json").write_text(json.dumps(runs, indent=1) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
