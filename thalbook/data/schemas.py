@@ -1080,5 +1080,17 @@ class SafetyRule(Sourced):
         return self
 
 
+class BloodCountCell(Sourced):
+    """One cell of the blood-count picture of page 1.2: one blood line (or the marrow) in one condition."""
+
+    id: str = col("Identifier of the cell", pattern=SLUG)
+    condition: Literal["MDS", "DBA", "aplastic anaemia"] = col("Column of the picture")
+    line: Literal["red cells", "white cells", "platelets", "marrow"] = col("Row: a blood line, or marrow cellularity")
+    level: Literal["low", "often low", "normal"] = col("How the count (or the marrow's cellularity) stands")
+    text: str = col("The cell's words, in the book's words")
+    note: str = col("What is still to confirm (needed when not verified)", default="")
+
+
+TABLES["blood_counts.yaml"] = (BloodCountCell, ("id",))  # picture of page 1.2
 TABLES["clinical_context.yaml"] = (ContextFact, ("id",))  # "Beyond the review" boxes (pages 1.2, 3.1, 5.3)
 TABLES["safety_rules.yaml"] = (SafetyRule, ("id",))  # pregnancy prevention, capsule handling, neuropathy (4.1, 4.2)

@@ -1,7 +1,7 @@
 """Pictures drawn from data at build time, as inline SVG (no script, no external image, no colour needed:
 lines and text use the page's text colour, so dark mode works), each in a figure with a caption and a
 text alternative (issue 17): the route map of a case (pages 3.3.1-3.3.3), the timeline of
-thalidomide's history (page 1.1) and the pregnancy-prevention schedule (page 4.1).
+thalidomide's history (page 1.1) and the pregnancy-prevention schedule (page 4.1) and the blood counts of MDS, DBA and aplastic anaemia (page 1.2).
 """
 
 from __future__ import annotations
@@ -174,5 +174,57 @@ def pregnancy_timeline() -> HTML:
     return _figure("pregnancy-prevention", svg, _w("pregnancy_caption"), sentences)
 
 
-__all__ = ["case_route_map", "case_route_sentences", "history_events", "history_timeline", "pregnancy_checks",
+# ------------------------------------------------------------------ blood counts (page 1.2)
+CONDITIONS = ("MDS", "DBA", "aplastic anaemia")
+LINES = ("red cells", "white cells", "platelets", "marrow")
+
+
+def _row_label(line: str) -> str:
+    return {"red cells": _w("blood_row_red_cells"), "white cells": _w("blood_row_white_cells"),
+            "platelets": _w("blood_row_platelets"), "marrow": _w("blood_row_marrow")}[line]
+
+
+def blood_count_cells() -> dict[tuple[str, str], object]:
+    """The cells of data/blood_counts.yaml keyed by (condition, line)."""
+    return {(r.condition, r.line): r for r in dataset().rows("blood_counts.yaml")}
+
+
+def blood_count_picture() -> HTML:
+    """Figure: a grid, one column per condition and one row per blood line (and the marrow); every cell says
+    in words how the line stands, so no colour is needed, and carries its status."""
+    cells = blood_count_cells()
+    label_w, top = 76, 30
+    col_w = (_W - label_w - 4) / len(CONDITIONS)
+    parts = [f'<text x="{label_w + col_w * (i + 0.5):g}" y="20" text-anchor="middle" font-size="13" font-weight="bold"'
+             f' fill="currentColor">{e(c)}</text>' for i, c in enumerate(CONDITIONS)]
+    y = float(top)
+    sentences = []
+    for line in LINES:
+        blocks = []
+        for c in CONDITIONS:
+            r = cells.get((c, line))
+            words = [r.level.upper()] + wrap(r.text, 17) + [f"[{r.status}]"] if r else [_w("blood_missing")]
+            blocks.append(words)
+            if r:
+                sentences.append(_w("blood_cell", condition=c, line=_row_label(line),
+                                    level=r.level, text=r.text, status=r.status))
+        h = _LINE * max(len(b) for b in blocks) + 10
+        label = wrap(_row_label(line), 11)
+        text = "".join(f'<tspan x="4" y="{y + 16 + i * _LINE:g}">{e(t)}</tspan>' for i, t in enumerate(label))
+        parts.append(f'<text font-size="12" font-weight="bold" fill="currentColor">{text}</text>')
+        for i, words in enumerate(blocks):
+            x = label_w + i * col_w
+            parts.append(f'<rect x="{x + 2:g}" y="{y:g}" width="{col_w - 4:g}" height="{h - 4:g}" rx="4" fill="none"'
+                         ' stroke="currentColor" stroke-width="1"/>')
+            bold = ' font-weight="bold"'  # the level word leads the cell
+            spans = "".join(
+                f'<tspan x="{x + col_w / 2:g}" y="{y + 15 + k * _LINE:g}"{bold if k == 0 else ""}>{e(t)}</tspan>'
+                for k, t in enumerate(words))
+            parts.append(f'<text text-anchor="middle" font-size="11" fill="currentColor">{spans}</text>')
+        y += h
+    svg = _svg("blood-counts", y + 4, _w("blood_title"), " ".join(sentences), "".join(parts))
+    return _figure("blood-counts", svg, _w("blood_caption"), sentences)
+
+
+__all__ = ["blood_count_cells", "blood_count_picture", "case_route_map", "case_route_sentences", "history_events", "history_timeline", "pregnancy_checks",
            "pregnancy_timeline"]
