@@ -30,7 +30,8 @@ STILL_LONG = {
     "critical-reading": 3400,
     "lecturer-guide": 3350,
 }
-NOT_READ_THROUGH = ["script", "style", ".tb-cards", ".tb-figure-alt", ".tb-crbn-alt"]
+# a picture (svg) is looked at, not read through; its title and desc repeat its text alternative
+NOT_READ_THROUGH = ["script", "style", "svg", ".tb-cards", ".tb-figure-alt", ".tb-crbn-alt"]
 
 
 def words_of(html: str) -> int:

@@ -193,10 +193,13 @@ def blood_count_picture() -> HTML:
     """Figure: a grid, one column per condition and one row per blood line (and the marrow); every cell says
     in words how the line stands, so no colour is needed, and carries its status."""
     cells = blood_count_cells()
-    label_w, top = 76, 30
+    label_w, top = 76, 44
     col_w = (_W - label_w - 4) / len(CONDITIONS)
-    parts = [f'<text x="{label_w + col_w * (i + 0.5):g}" y="20" text-anchor="middle" font-size="13" font-weight="bold"'
-             f' fill="currentColor">{e(c)}</text>' for i, c in enumerate(CONDITIONS)]
+    parts = []
+    for i, c in enumerate(CONDITIONS):  # a long name on two lines, so it never runs past the grid
+        x = label_w + col_w * (i + 0.5)
+        spans = "".join(f'<tspan x="{x:g}" y="{18 + k * _LINE:g}">{e(t)}</tspan>' for k, t in enumerate(wrap(c, 10)))
+        parts.append(f'<text text-anchor="middle" font-size="13" font-weight="bold" fill="currentColor">{spans}</text>')
     y = float(top)
     sentences = []
     for line in LINES:
@@ -209,7 +212,7 @@ def blood_count_picture() -> HTML:
                 sentences.append(_w("blood_cell", condition=c, line=_row_label(line),
                                     level=r.level, text=r.text, status=r.status))
         h = _LINE * max(len(b) for b in blocks) + 10
-        label = wrap(_row_label(line), 11)
+        label = wrap(_row_label(line), 9)
         text = "".join(f'<tspan x="4" y="{y + 16 + i * _LINE:g}">{e(t)}</tspan>' for i, t in enumerate(label))
         parts.append(f'<text font-size="12" font-weight="bold" fill="currentColor">{text}</text>')
         for i, words in enumerate(blocks):
