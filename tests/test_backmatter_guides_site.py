@@ -2,7 +2,7 @@
 on the built static site in Debian's chromium, used like a reader would.
 
 Expected values come from the data files (data/quizzes/evidence-labels.yaml, data/lesson_plans.yaml,
-data/changelog.yaml), from the theme (its CSS defines `--pst-color-primary`, a flex header, no body margin, system fonts) or from the text the widget
+data/changelog.yaml), from the theme (its CSS defines `--pst-color-primary`, a flex page container, no body margin, system fonts) or from the text the widget
 engine writes (thalbook/widgets/static/core.js and quiz.js), never from the code under test.
 """
 
@@ -53,11 +53,12 @@ def test_missing_address_shows_the_styled_404_page(visit, site, path):
     assert response.status == 404
     expect(page.locator("article h1")).to_have_text("Page not found")
     expect(page).to_have_title(re.compile(r"^Page not found"))
-    # the theme's CSS is loaded: it defines the colour variables and makes the header sticky
+    # the theme's CSS is loaded: it defines the colour variables and lays the page out in flex boxes
     assert page.evaluate("() => getComputedStyle(document.documentElement).getPropertyValue('--pst-color-primary').trim()") != ""
-    # (a page without its CSS has a block header, an 8 px body margin and the browser's serif font)
+    # (a page without its CSS has a block container, an 8 px body margin and the browser's serif font;
+    # the header is no witness since the book's CSS hides it on every page, thalbook.css "Search")
     looks = page.evaluate(
-        "() => [getComputedStyle(document.querySelector('.bd-header')).display,"
+        "() => [getComputedStyle(document.querySelector('.bd-container')).display,"
         " getComputedStyle(document.body).margin, getComputedStyle(document.body).fontFamily]"
     )
     assert looks[:2] == ["flex", "0px"] and looks[2].startswith("system-ui"), looks

@@ -35,11 +35,21 @@ def on_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctre
 
 
 def reading_order(app: Sphinx) -> list[tuple[str, str]]:
-    """(docname, part caption) of every page in _toc.yml's order; the root page has no part."""
+    """(docname, part caption) of every page in _toc.yml's order, a page's sections (3.3.1 under 3.3)
+    right after it, in its part; the root page has no part."""
     site_map = app.env.external_site_map
+
+    def with_sections(doc: str, part: str) -> list[tuple[str, str]]:
+        order = [(doc, part)]
+        for tree in site_map[doc].subtrees:
+            for child in tree.files():
+                order += with_sections(child, part)
+        return order
+
     order = [(site_map.root.docname, "")]
     for tree in site_map.root.subtrees:
-        order += [(doc, tree.caption or "") for doc in tree.files()]
+        for doc in tree.files():
+            order += with_sections(doc, tree.caption or "")
     return order
 
 
