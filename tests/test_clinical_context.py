@@ -187,6 +187,19 @@ def _norm(text: str) -> str:
     return " ".join(text.split())
 
 
+# read by hand off data/references.bib: first author's family name ("et al." for three or more), year
+SOURCE_LABELS = {
+    "fenaux2011randomized": "Fenaux et al. 2011",
+    "hasle2016myelodysplastic": "Hasle 2016",
+    "kronke2015lenalidomide": "Krönke et al. 2015",
+    "list2006lenalidomide": "List et al. 2006",
+    "locatelli2018how": "Locatelli and Strahm 2018",
+    "thalbook_evidence_notes": "Thalidomide teaching book team 2026",
+    "vlachos2008diagnosing": "Vlachos et al. 2008",
+    "wlodarski2016prevalence": "Wlodarski et al. 2016",
+}
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("topic", list(dict.fromkeys(r["topic"] for r in rows(CONTEXT))))
 def test_each_box_on_the_built_page_shows_its_statuses(topic: str):
@@ -202,7 +215,11 @@ def test_each_box_on_the_built_page_shows_its_statuses(topic: str):
         text = _norm(li.get_text(" "))
         status = fact["status"] + (f", {fact['basis']}" if fact.get("basis") else "")
         assert f"Status: {status}" in text, (fact["id"], text)
-        assert fact["source"] in text
+        # the source shows as its author-year citation (issue 18), linked to the key's row on the references page
+        cite = li.select_one(f'a.tb-cite[href$="#ref-{fact["source"]}"]')
+        assert cite is not None, (fact["id"], str(li))
+        assert _norm(cite.get_text()) == SOURCE_LABELS[fact["source"]]
+        assert fact["source"] not in text
     assert ("not a prescribing guide" in _norm(box.get_text(" "))) == any(f.get("dose") for f in facts)
 
 

@@ -285,6 +285,41 @@ def test_response_figure_keeps_every_trial_and_moves_the_marker(visit):
     assert_clean(v)
 
 
+# Where the marker of one study is once the figure has settled: plotly's last draw (newPlot, then the title
+# fitting's relayout, then a react to the chosen state) is followed by 500 ms without a plotly_afterplot,
+# and the marker's box, scrolled back into view if the page moved it away, is the same over five animation
+# frames. The marker is found by plotly's own data (the study id in the trace's customdata, via the point's
+# bound datum), not by its place in the SVG.
+SETTLED_MARKER = """async ([id, study]) => {
+  const div = document.getElementById(id);
+  const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
+  let last = performance.now();
+  div.on("plotly_afterplot", () => { last = performance.now(); });
+  const find = () => [...div.querySelectorAll(".scatterlayer .trace .points path")].find((p) => {
+    const cd = p.parentNode.parentNode.__data__, d = p.__data__;
+    const trace = cd && cd[0] && cd[0].trace;
+    return trace && d && trace.customdata && (trace.customdata[d.i] || [])[0] === study;
+  });
+  let prev = "", same = 0;
+  for (let n = 0; n < 600; n++) {
+    await frame();
+    const p = find();
+    let b = p ? p.getBoundingClientRect() : null;
+    if (b && (b.top < 0 || b.bottom > innerHeight)) {  // the page moved it out of view (widgets above it grew)
+      p.scrollIntoView({ block: "center" });
+      b = null;
+    }
+    const key = b ? [b.x, b.y, b.width, b.height].map((v) => v.toFixed(1)).join() : "";
+    same = key && key === prev ? same + 1 : 0;
+    prev = key;
+    if (b && same >= 5 && performance.now() - last > 500) {
+      return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+    }
+  }
+  return null;
+}"""
+
+
 def test_clicking_a_point_highlights_its_row_in_the_evidence_table(visit):
     v = visit(P32)
     page = v.page
@@ -292,16 +327,16 @@ def test_clicking_a_point_highlights_its_row_in_the_evidence_table(visit):
     plot = page.locator(f"#{PLOT_ID}")
     plot.scroll_into_view_if_needed()
     expect(plot).to_have_attribute("data-ready", "true", timeout=20000)
-    point = plot.locator(".scatterlayer .trace").first.locator(".points path").first  # Raza 2001 (first row)
     rows = page.locator("table.tb-evidence tr.tb-row-highlight")
-    for _ in range(3):  # plotly may still re-lay out the titles after drawing: point again if it moved
-        page.wait_for_timeout(300)
-        box = point.bounding_box()
-        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # a reader points, then clicks
-        page.wait_for_timeout(200)
-        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-        if rows.count():
-            break
+    spot = page.evaluate(SETTLED_MARKER, [PLOT_ID, "raza2001"])  # Raza 2001: studies.csv, first trial
+    assert spot, "the Raza 2001 marker was not found, or the figure never settled"
+    # a real click on the marker's pixels, which must be the figure's (plotly's drag layer over the plot area
+    # takes the click and finds the point), not a header or the table scrolled over it
+    hit = page.evaluate(f"([x, y]) => {{ const e = document.elementFromPoint(x, y); return e && e.closest('#{PLOT_ID}') ? 'plot' : [x, y, innerHeight, e && e.outerHTML.slice(0, 120)]; }}",
+                        [spot["x"], spot["y"]])
+    assert hit == "plot", f"something covers the Raza 2001 marker: {hit}"
+    page.mouse.move(spot["x"], spot["y"])  # a reader points, then clicks
+    page.mouse.click(spot["x"], spot["y"])
     expect(rows.first).to_have_attribute("data-study", "raza2001")
     assert page.evaluate("() => document.activeElement.id") == "evidence-raza2001"
     assert page.locator("tr#evidence-raza2001").evaluate("r => { const b = r.getBoundingClientRect(); return b.top >= 0 && b.bottom <= innerHeight; }")

@@ -31,6 +31,7 @@ from typing import Any
 
 from ..core.text import escape, markdown
 from ..data import dataset
+from ..data.citations import cite_html
 from .common import HTML, wording
 
 PART = "takeaway"
@@ -332,7 +333,7 @@ def answer_key() -> HTML:
                 f'<p class="tb-key-answer">{escape(_w("key_answer", answer=right["text"]))}</p>'
                 f'<div class="tb-key-why">{right["feedback_html"]}</div>'
                 f'<p class="tb-meta">{escape(_w("status_label"))}: {escape(q.get("status") or "")} · '
-                f'{escape(_w("source_label"))}: <code>{escape(q.get("source") or "")}</code></p></li>'
+                f'{escape(_w("source_label"))}: {cite_html(q.get("source") or "")}</p></li>'
             )
             plain.append(f"{s.ident}/{q['id']}: {right['text']}")
         title = _w("key_title", title=s.title)
