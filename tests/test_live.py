@@ -264,7 +264,10 @@ class Session:
             shown = cell.locator(".jp-OutputArea").inner_text(timeout=2000)
             pytest.fail(f"probe cell printed no {marker!r} within {timeout / 1000:.0f} s; it shows:\n{shown}")
         text = out.first.inner_text()
-        return json.loads(text.split(marker, 1)[1].strip().splitlines()[0])
+        try:
+            return json.loads(text.split(marker, 1)[1].strip().splitlines()[0])
+        except ValueError:  # the marker was in a traceback's copy of the source: the cell failed
+            pytest.fail(f"probe cell failed; it shows:\n{cell.locator('.jp-OutputArea').inner_text(timeout=2000)}")
 
 
 def _new_session(browser) -> tuple:
@@ -400,7 +403,8 @@ def test_case_decision_routes_both_ways(session):
     (choices, stage), and one made from Python (choose, next) changes the stage the browser shows."""
     from playwright.sync_api import expect
 
-    session.probe('c = tb.case_stepper("case-1")\ndisplay(c)\nout = {"stage": c.stage}')
+    # not `c`: the gallery binds c to its calculator, which later tests of this session read
+    session.probe('case = tb.case_stepper("case-1")\ndisplay(case)\nout = {"stage": case.stage}')
     cw = session.panel.locator(".jp-Notebook .jp-CodeCell").last.locator('.thalbook-widget[data-kind="stepper"]')
     expect(cw).to_have_attribute("data-ready", "true", timeout=TIMEOUT)
     nxt = cw.locator(".tb-next")
@@ -409,10 +413,10 @@ def test_case_decision_routes_both_ways(session):
     nxt.click()
     expect(cw.locator('.tb-stage[data-sid="treat-first"]')).to_be_visible()
     expect(cw.locator(".tb-progress-text")).to_have_text("Stage 2 of 8")
-    got = session.probe('out = {"choices": c.choices, "stage": c.spec["stages"][c.stage]["id"]}')
+    got = session.probe('out = {"choices": case.choices, "stage": case.spec["stages"][case.stage]["id"]}')
     assert got == {"choices": {"presentation": 1}, "stage": "treat-first"}, got
     # kernel -> browser: another decision, made and followed from Python, in a fresh view of the same widget
-    session.probe('c.stage = 0\nc.choose("presentation", 2)\nc.next()\ndisplay(c)\nout = {"stage": c.stage}')
+    session.probe('case.stage = 0\ncase.choose("presentation", 2)\ncase.next()\ndisplay(case)\nout = {"stage": case.stage}')
     cw = session.panel.locator(".jp-Notebook .jp-CodeCell").last.locator('.thalbook-widget[data-kind="stepper"]')
     expect(cw.locator('.tb-stage[data-sid="wait-first"]')).to_be_visible(timeout=TIMEOUT)
     expect(cw.locator('.tb-choice-option[aria-pressed="true"]')).to_have_count(1)
@@ -790,6 +794,7 @@ def test_widget_page_runs_live(pages, lab, rel):
         elif kind == "quiz":
             q = w.locator("fieldset.tb-question").first
             q.locator("input.tb-radio").first.check()
+            q.locator(".tb-check").click()  # choosing only selects; "Check answer" answers (quizzes)
             # the chosen option's feedback, or in presenter mode "Answer recorded" alone
             expect(q.locator(".tb-feedback:not([hidden]), .tb-qstatus:not([hidden])").first).to_be_visible()
             expect(q.locator(".tb-feedback:not([hidden])")).to_have_count(0 if q.locator(".tb-question-controls:not([hidden]) .tb-reveal").count() else 1)
@@ -913,7 +918,10 @@ def test_notebook7_shows_the_same_widgets(browser, lab):
         st.locator(".tb-next").click()
         from playwright.sync_api import expect
 
-        expect(st.locator(".tb-progress-text")).to_have_text("Stage 2 of 4: Can the number be true?")
+        # the progress line counts; the stage's title is said once, in the live region (as on the site)
+        expect(st.locator(".tb-progress-text")).to_have_text("Stage 2 of 4")
+        expect(st.locator(".tb-stage:not([hidden]) .tb-stage-title")).to_have_text("Can the number be true?")
+        expect(st.locator("[aria-live]")).to_have_text("Stage 2 of 4: Can the number be true?")
         assert s.external_requests == [], s.external_requests
     finally:
         page.evaluate("""async () => { const w = window.jupyterapp.shell.currentWidget;
