@@ -71,14 +71,20 @@ WIDGET_PAGES = {
     "2-pharmacology/2.2-mechanisms-in-mds.ipynb": {"quiz": 1, "stepper": 1},
     "3-clinical-efficacy/3.1-children-are-not-small-adults.ipynb": {"quiz": 1},
     "3-clinical-efficacy/3.2-clinical-studies.ipynb": {"calculator": 1, "figure": 1, "quiz": 1},
-    "3-clinical-efficacy/3.3-case-vignettes.ipynb": {"quiz": 1, "stepper": 3},
+    "3-clinical-efficacy/3.3-case-vignettes.ipynb": {"quiz": 1},
+    # one case per page since the cases branch split 3.3
+    "3-clinical-efficacy/3.3.1-case-1-high-risk-mds.ipynb": {"stepper": 1},
+    "3-clinical-efficacy/3.3.2-case-2-refractory-mds.ipynb": {"stepper": 1},
+    "3-clinical-efficacy/3.3.3-case-3-excess-blasts-and-transplant.ipynb": {"stepper": 1},
     "4-safety/4.1-safety-evaluation-and-monitoring.ipynb": {"lookup": 1},
-    "4-safety/4.2-adverse-reactions-and-management.ipynb": {"calculator": 1, "lookup": 1, "quiz": 1, "stepper": 1},
+    "4-safety/4.2-adverse-reactions-and-management.ipynb": {"calculator": 1, "lookup": 1, "quiz": 1},
+    "4-safety/4.2.1-treatment-course-decisions.ipynb": {"stepper": 1},
     "5-conclusions/5.1-research-conclusion.ipynb": {"lookup": 2},
     "5-conclusions/5.2-open-issues-and-prospects.ipynb": {"calculator": 1},
     "5-conclusions/5.3-applications-and-perspectives.ipynb": {"quiz": 1},
     "back/critical-reading.ipynb": {"quiz": 1},
     "back/evidence-labels.ipynb": {"quiz": 1},
+    "back/handouts.ipynb": {"stepper": 3},
     "back/lecturer-guide.ipynb": {"quiz": 1},
 }
 
@@ -789,6 +795,10 @@ def test_widget_page_runs_live(pages, lab, rel):
     for kind in expected:
         w = _kind_locator(s, kind).first
         if kind == "stepper":
+            # a case or course stepper opens on a decision: Next waits for a choice (cases branch)
+            choice = w.locator(".tb-stage:not([hidden]) .tb-choice-option")
+            if choice.count():
+                choice.first.click()
             w.locator(".tb-next").click()
             expect(w.locator(".tb-progress-text")).to_have_text(re.compile(r"^Stage 2 of \d+"))
         elif kind == "quiz":
