@@ -267,12 +267,15 @@ def test_every_case_has_its_own_page_under_3_3():
 
 
 def test_cases_page_displays_one_stepper_per_file(monkeypatch):
+    """The page returns its steppers as one group (the cell's value is shown) and displays nothing
+    itself: displaying as well would show every case twice in a live notebook."""
     import IPython.display
 
     shown = []
-    monkeypatch.setattr(IPython.display, "display", lambda w: shown.append(w))
-    assert tb.cases_page() is None
-    assert [w.spec["id"] for w in shown] == [p.stem for p in CASE_FILES]
+    monkeypatch.setattr(IPython.display, "display", lambda *w, **k: shown.append(w))
+    cases = tb.cases_page()
+    assert shown == []
+    assert [w.spec["id"] for w in cases] == [p.stem for p in CASE_FILES]
 
 
 def test_cases_page_returns_the_cases_by_id():
@@ -377,7 +380,7 @@ def test_unknown_lab_test_is_named_with_its_line(book: Path):
     path.write_text(text)
     line = line_of(text, r"test: ferritin")
     msgs = errors_of(book)
-    assert any(m.startswith(f"data/cases/case-3.yaml, line {line}, column 'stages[0].labs[5].test': no id 'ferritin'")
+    assert any(m.startswith(f"data/cases/case-3.yaml, line {line}, field 'stage 1 (id presentation) › lab 6 › test': no id 'ferritin'")
                for m in msgs), msgs
 
 

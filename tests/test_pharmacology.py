@@ -229,10 +229,11 @@ def test_stepper_widget_driven_from_python():
     assert isinstance(w, Stepper) and w.stage == 0 and not w.presenter
     assert [s["id"] for s in w.spec["stages"]] == [s["id"] for s in STEPS["stages"]]
     w.stage = 4
-    w.answers = {"mds-vessels-fell": 1}
-    assert w.state()["stage"] == 4 and w.state()["answers"] == {"mds-vessels-fell": 1}
+    # Bouscary 2005: microvessel density did not fall; the quizzes branch put that option first
+    w.answers = {"mds-vessels-fell": 0}
+    assert w.state()["stage"] == 4 and w.state()["answers"] == {"mds-vessels-fell": 0}
     q = STEPS["stages"][4]["question"]
-    assert q["options"][1].get("correct") is True  # the answer set above is the right one, by the data
+    assert q["options"][0]["text"] == "No, it did not fall" and q["options"][0].get("correct") is True
     html = w.static_html()
     for s in STEPS["stages"]:
         assert f'<h4 class="tb-stage-title" tabindex="-1">{s["title"]}</h4>' in html.replace("&#x27;", "'")

@@ -422,7 +422,7 @@ def test_linked_figure_switches_denominator(visit):
     assert "Raza 2001 (16/83)" in ticks()
     assert "Raza 2001 (16/51)" not in ticks()
 
-    root.get_by_label("evaluable patients").check()
+    root.get_by_role("radio", name="evaluable patients").check()
     expect(summaries).to_have_count(1)
     expect(summaries).to_contain_text("16/51")
     expect(summaries).to_contain_text("23/39")

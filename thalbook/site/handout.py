@@ -27,7 +27,7 @@ UNKNOWN_ROLE = re.compile(r"\{(?:numref|ref|eq)\}`([^`<]+?)(?:\s*<[^`]*>)?`")
 EXERCISE = re.compile(r"^(`{3,}|:{3,})\{(exercise|solution)\}[^\n]*$", re.MULTILINE)
 BIBLIOGRAPHY = re.compile(r"^(`{3,}|:{3,})\{bibliography\}[^\n]*\n(?:.*?\n)??\1[ \t]*$", re.MULTILINE)
 # inert without JavaScript, so not in an answer key
-DROP = ('.tb-verdict[data-correct="false"] .tb-answer-mark', ".tb-controls", ".tb-question-controls", ".tb-progress", ".tb-score", ".tb-qstatus", ".tb-live",
+DROP = ('.tb-verdict[data-correct="false"] .tb-answer-mark', ".tb-controls", ".tb-question-controls", ".tb-check-row", ".tb-progress", ".tb-score", ".tb-qstatus", ".tb-live",
         ".tb-figure-control", "script.thalbook-state")
 
 PAGE_CSS = """
@@ -149,7 +149,7 @@ def handout(page: str, book: Path, out_dir: Path, timeout: int = 300) -> Path:
     if 'class="thalbook-figure"' in body:
         from .sphinxext import plotly_js_path
 
-        plotly = plotly_js_path().read_text(encoding="utf-8").replace("</script", "<\\/script")
+        plotly = plotly_js_path(book).read_text(encoding="utf-8").replace("</script", "<\\/script")
         script = f"<script>{plotly}</script>\n<script>{DRAW}</script>"
     rel = src.relative_to(book.resolve()).as_posix() if src.is_relative_to(book.resolve()) else src.name
     stamp = datetime.date.today().isoformat()
