@@ -42,13 +42,26 @@ READY_PROBE = """
     for (const el of all) if (el.dataset.ready !== 'true') return false;
     return true;
   };
+  // per figure: when it first came into the window (not the 200 px margin the page draws ahead with)
+  // and when it was drawn, to time "drawn within 1 s of being in view on a ready page"
+  window.__tbFigures = {};
+  const figTimes = (el) => (window.__tbFigures[el.id] = window.__tbFigures[el.id] || {visible: null, drawn: null});
+  const seen = ('IntersectionObserver' in window) ? new IntersectionObserver((entries) => {
+    for (const e of entries) if (e.isIntersecting && figTimes(e.target).visible === null) figTimes(e.target).visible = performance.now();
+  }) : null;
   const check = () => {
+    for (const el of document.querySelectorAll('.thalbook-figure')) {
+      const t = figTimes(el);
+      if (seen && !el.__tbSeen) { el.__tbSeen = true; seen.observe(el); }
+      if (t.drawn === null && el.dataset.ready === 'true') t.drawn = performance.now();
+    }
     if (window.__tbWidgetsReady === null && allReady('.thalbook-widget')) window.__tbWidgetsReady = performance.now();
     if (window.__tbReady === null && allReady(SEL)) window.__tbReady = performance.now();
   };
   const obs = new MutationObserver(check);
   const start = () => { obs.observe(document.documentElement, {subtree: true, attributes: true, attributeFilter: ['data-ready']}); check(); };
   if (document.documentElement) start(); else document.addEventListener('DOMContentLoaded', start);
+  document.addEventListener('DOMContentLoaded', check);  // the figures exist from here on: watch them
 })();
 """
 
@@ -158,6 +171,14 @@ def _visit(page, url: str, log: NetLog) -> dict:
     except Exception:  # noqa: BLE001
         pass
     out = log.summary()
+    if n_figures:
+        # each figure: from the later of "page ready" (load event) and "figure in the window" to drawn
+        times = page.evaluate("""() => {
+          const ready = performance.getEntriesByType('navigation')[0].loadEventEnd;
+          return Object.values(window.__tbFigures).filter(t => t.visible !== null && t.drawn !== null)
+            .map(t => t.drawn - Math.max(ready, t.visible));
+        }""")
+        out["figure_drawn_after_in_view_ms"] = [round(max(0.0, t), 1) for t in times]
     out.update(load_ms=round(load_ms, 1), widgets=n_widgets, figures=n_figures,
                widgets_ready_ms=None if widgets_ready is None else round(widgets_ready, 1),
                all_ready_after_scroll_ms=None if all_ready is None else round(all_ready, 1))
