@@ -31,7 +31,7 @@ from typing import Any
 
 from ..core.text import escape, markdown
 from ..data import dataset
-from ..data.citations import cite_html
+from ..data.citations import cite_html, citation
 from .common import HTML, wording
 
 PART = "takeaway"
@@ -148,9 +148,19 @@ QUESTION_FIELDS = ["Question", "Options", "Answer", "Explanation", "Others", "Co
 TERM_FIELDS = ["Term", "Aliases", "Definition", "Status", "Source", "Page"]
 
 
+def _source(key: str | None) -> str:
+    """A card names its source as the site does, 'Hasle 2016' (the BibTeX key stays in the data)."""
+    if not key:
+        return ""
+    try:
+        return citation(key)
+    except KeyError:  # a source that is not a reference key (data/ is validated) shows as written
+        return key
+
+
 def _meta_html() -> str:
     status, source = escape(_w("status_label")), escape(_w("source_label"))
-    return (f'<p class="meta">{status}: {_f("Status")} · {source}: <code>{_f("Source")}</code></p>'
+    return (f'<p class="meta">{status}: {_f("Status")} · {source}: {_f("Source")}</p>'
             f'<p class="meta">{escape(_w("page_label"))}: {_f("Page")}</p><p class="notice">{escape(_w("notice"))}</p>')
 
 
@@ -234,7 +244,7 @@ def question_cards(sets: list[QuestionSet], pages: dict[str, Page]) -> tuple[lis
                     others,
                     context,
                     escape(q.get("status") or ""),
-                    escape(q.get("source") or ""),
+                    escape(_source(q.get("source"))),
                     _link(page.url, page.title),
                     escape(f"{s.ident}/{q['id']}"),
                 ],
@@ -256,7 +266,7 @@ def term_cards(glossary: Page, anchors: dict[str, str]) -> list[Card]:
             guid=genanki.guid_for("thalbook", "glossary", t.term),
             model="term",
             fields=[escape(t.term), escape(", ".join(t.aliases)), markdown(t.definition), escape(t.status),
-                    escape(t.source), _link(url, glossary.title)],
+                    escape(_source(t.source)), _link(url, glossary.title)],
             tags=[_tag("part", "glossary"), _tag("status", t.status)],
         ))
     return cards
