@@ -15,6 +15,16 @@ def _singular(name: str) -> str:
     return name
 
 
+def field_steps(path: str):
+    """The steps of a field path, each as (path so far, name, index): `questions[7].correct` gives
+    ("questions", "questions", None), ("questions[7]", None, 7), ("questions[7].correct", "correct", None)."""
+    prefix = ""
+    for m in _STEP.finditer(path):
+        name, index = m.group(1), m.group(2)
+        prefix += (("." if prefix else "") + name) if name is not None else f"[{index}]"
+        yield prefix, name, None if index is None else int(index)
+
+
 def readable_field(path: str, ids: dict[str, str] | None = None) -> str:
     """A field path as a contributor counts: `questions[7].correct` → `question 8 (id q-dose) › correct`.
 
@@ -23,15 +33,11 @@ def readable_field(path: str, ids: dict[str, str] | None = None) -> str:
     """
     ids = ids or {}
     parts: list[str] = []
-    prefix = ""
-    for m in _STEP.finditer(path):
-        name, index = m.group(1), m.group(2)
+    for prefix, name, index in field_steps(path):
         if name is not None:
-            prefix += ("." if prefix else "") + name
             parts.append(name)
             continue
-        prefix += f"[{index}]"
-        label = f"{_singular(parts.pop()) if parts else 'item'} {int(index) + 1}"
+        label = f"{_singular(parts.pop()) if parts else 'item'} {index + 1}"
         if prefix in ids:
             label += f" (id {ids[prefix]})"
         parts.append(label)

@@ -20,7 +20,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from .errors import DataError, DataErrors
+from .errors import DataError, DataErrors, field_steps
 from .schemas import DOCUMENTS, FOLDERS, SLUG, STATUSES, TABLES, Row
 
 if TYPE_CHECKING:  # pandas costs about a second per kernel; only the two frame builders below need it
@@ -305,15 +305,12 @@ def _name_items(errors: list[DataError], root: Path) -> None:
                 read[error.path] = yaml.load((root / error.path).read_text(encoding="utf-8"), Loader=_FAST_LOADER)
             except (OSError, yaml.YAMLError):
                 read[error.path] = None
-        node, prefix = read[error.path], ""
-        for m in re.finditer(r"([A-Za-z_][\w-]*)|\[(\d+)\]", error.column):
-            name, index = m.group(1), m.group(2)
+        node = read[error.path]
+        for prefix, name, index in field_steps(error.column):
             if name is not None:
-                prefix += ("." if prefix else "") + name
                 node = node.get(name) if isinstance(node, dict) else None
                 continue
-            prefix += f"[{index}]"
-            node = node[int(index)] if isinstance(node, list) and int(index) < len(node) else None
+            node = node[index] if isinstance(node, list) and index < len(node) else None
             ident = node.get("id") or node.get("term") if isinstance(node, dict) else None
             if isinstance(ident, str):
                 error.ids[prefix] = ident

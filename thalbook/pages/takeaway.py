@@ -31,7 +31,7 @@ from typing import Any
 
 from ..core.text import escape, markdown
 from ..data import dataset
-from ..data.citations import cite_html, citation
+from ..data.citations import citation, cite_html
 from .common import HTML, wording
 
 PART = "takeaway"
