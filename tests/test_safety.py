@@ -156,6 +156,11 @@ def test_rules_by_hand_from_the_table():
     # baseline rule never hides a label row)
     assert ids(s.matching_rules("neutropenia", 3, 600, "not-worse")) == ["neutropenia-label-750", "neutropenia-baseline"]
     assert ids(s.matching_rules("neutropenia", 3, 800, "not-worse")) == ["neutropenia-baseline"]
+    # with no count typed, the grade alone: CTCAE grade 3 neutropenia is 500 to below 1000/mm³ and so
+    # may be below the label's 750; grade 2 (1000 to below 1500) never is
+    assert "neutropenia-label-750" in ids(s.matching_rules("neutropenia", 3))
+    assert "neutropenia-label-750" in ids(s.matching_rules("neutropenia", 4))
+    assert "neutropenia-label-750" not in ids(s.matching_rules("neutropenia", 2))
     # rash grade 4: an explicit no-rule row, no severity
     r4 = s.matching_rules("rash", 4)
     assert ids(r4) == ["rash-g4-no-rule"] and decision.most_severe(r4) is None
@@ -213,7 +218,8 @@ def test_explorer_spec_by_hand():
         r = lc(SPEC, {"toxicity": "neutropenia", "grade": "3"}, bad, "/mm³")
         assert r["error"] and r["rows"] == [] and r["most_severe"] is None, bad
     r = lc(SPEC, {"toxicity": "neutropenia", "grade": "3"}, "", "/mm³")  # an empty box: the chosen grade
-    assert r["error"] is None and r["rows"] == ["neutropenia-g3"]
+    # grade 3 (500 to below 1000/mm³) may be below the label's 750, so its row shows with the teaching row
+    assert r["error"] is None and r["rows"] == ["neutropenia-label-750", "neutropenia-g3"]
     # "any grade" rows match without a grade, and the grade selector is hidden for them
     r = lc(SPEC, {"toxicity": "thromboembolism", "grade": "0"})
     assert r["rows"] == ["thromboembolism-any"]
