@@ -211,7 +211,7 @@ test: $(PY_STAMP) $(NPM_STAMP) chromium
 	else echo "NOTICE: not root or no unshare: the offline build check did NOT run; building online"; \
 	  $(MAKE) --no-print-directory book; fi
 	$(BIN)/ruff check thalbook tests
-	$(BIN)/python -m pytest tests -p no:cacheprovider -n $(TEST_WORKERS) --dist load
+	$(BIN)/python -m pytest tests -p no:cacheprovider -n $(TEST_WORKERS) --dist load --durations=10
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env -p no:cacheprovider -q -n $(TEST_WORKERS) --dist loadfile chapters
 	@if [ -f $(SHARED)/tools/verbatim_check.py ]; then \
 	  $(BIN)/python $(SHARED)/tools/verbatim_check.py; \
