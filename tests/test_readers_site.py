@@ -251,6 +251,16 @@ def test_phone_figures_leave_the_data_uncovered(visit, path):
             t = title.bounding_box()
             assert t["x"] >= box["x"] - 1 and t["x"] + t["width"] <= box["x"] + box["width"] + 1, title.text_content()
             assert t["y"] >= box["y"] - 1 and t["y"] + t["height"] <= box["y"] + box["height"] + 1, title.text_content()
+        # tick labels (4.1's eighteen checks, 3.2's trials) wrap rather than run off the figure's edge, and
+        # no label is drawn over its neighbour
+        ticks = [(t.bounding_box(), t.text_content()) for t in div.query_selector_all(".ytick text, .xtick text")]
+        ticks = [(t, text) for t, text in ticks if t is not None and text.strip()]  # plotly keeps empty, hidden ticks
+        for t, text in ticks:
+            assert t["x"] >= box["x"] - 1 and t["x"] + t["width"] <= box["x"] + box["width"] + 1, f"{path}: tick '{text}' cut"
+        ys = sorted((b for b in (t.bounding_box() for t in div.query_selector_all(".ytick text") if t.text_content().strip())
+                     if b is not None), key=lambda t: t["y"])
+        for upper, lower in zip(ys, ys[1:]):
+            assert upper["y"] + upper["height"] <= lower["y"] + 1, f"{path}: y tick labels drawn over each other"
 
 
 # ---------------------------------------------------------------- 5. the 3.2 figure

@@ -440,7 +440,9 @@ def monitoring_figure():
                                  marker={"color": OKABE_ITO[i % len(OKABE_ITO)], "size": 9, "symbol": "diamond"}))
     fig.update_layout(xaxis_title=_w("monitoring_x"), yaxis_title=_w("monitoring_y"), height=560,
                       margin={"l": 10, "r": 10, "t": 20, "b": 60},
-                      legend={"orientation": "h", "y": -0.2}, yaxis={"automargin": True}, xaxis={"dtick": 4})
+                      legend={"orientation": "h", "y": -0.2}, xaxis={"dtick": 4},
+                      # labels as tick text, so a phone can wrap them (core.js tbNarrowLayout)
+                      yaxis={"automargin": True, "tickmode": "array", "tickvals": labels, "ticktext": labels})
     return FigureOutput(fig, "monitoring-timeline", caption=_w("monitoring_caption"), alt=_w("monitoring_alt"))
 
 

@@ -353,13 +353,17 @@ export function tbThemeColors(div) {
  *  ticks and arrows in the theme's ink (the layout's own template colours are for a light page). */
 export function tbThemeLayout(div, layout) {
   const out = { ...(layout || {}) };
-  // responsive plotly fills its container, so the container needs a height (CSS default, or the layout's)
-  if (typeof out.height === "number" && div && div.style) div.style.height = out.height + "px";
   try {
     Object.assign(out, tbThemePatch(tbThemeColors(div), out));
     tbWrapTitles(out, div.clientWidth);
     tbNarrowLayout(out, div.clientWidth);
   } catch (e) { /* not in a browser */ }
+  // responsive plotly fills its container, so the container needs a height (CSS default, or the layout's)
+  if (typeof out.height === "number" && div && div.style) {
+    div.style.height = out.height + "px";
+    // a figure grown for wrapped labels on a phone may pass the one-screen cap (85vh) the CSS sets
+    if (layout && out.height > layout.height) div.style.maxHeight = "none";
+  }
   return out;
 }
 
@@ -386,14 +390,32 @@ export function tbWrapTitles(layout, width) {
   }
 }
 
-/** On a phone: long tick labels ("Moreno-Aspitia 2006 (6/72)") break before their bracket, so the plot
- *  keeps its width, and the legend goes above the plot, clear of a wrapped axis title. */
+/** On a phone: long tick labels ("Moreno-Aspitia 2006 (6/72)") break before their bracket and then at
+ *  spaces, into lines that leave the plot more than half the width (a label longer than its margin
+ *  would be cut at the figure's edge); x ticks at a fixed step are spaced by plotly for the width, and
+ *  the legend goes above the plot, clear of a wrapped axis title. */
 export function tbNarrowLayout(layout, width) {
   if (!width || width >= 560) return;
+  const perLine = Math.max(14, Math.floor((width * 0.42) / 6.5));  // 6.5 px a character at plotly's 12 px
   for (const ax of Object.keys(layout).filter((k) => /^yaxis\d*$/.test(k))) {
     const a = layout[ax];
     if (a && Array.isArray(a.ticktext)) {
-      layout[ax] = { ...a, ticktext: a.ticktext.map((t) => String(t).replace(/ \(/, "<br>(")) };
+      const wrap = (t) => String(t).replace(/ \(/, "<br>(").split("<br>")
+        .map((line) => (line.length > perLine ? tbWrapText(line, perLine) : line)).join("<br>");
+      const ticktext = a.ticktext.map(wrap);
+      layout[ax] = { ...a, ticktext };
+      // every wrapped label needs its lines of room: a taller figure rather than labels over each other
+      // (legend above, axis title below: about 300 px)
+      const lines = Math.max(...ticktext.map((t) => t.split("<br>").length));
+      const need = ticktext.length * (lines * 16 + 8) + 300;
+      if (typeof layout.height === "number" && need > layout.height) layout.height = need;
+    }
+  }
+  for (const ax of Object.keys(layout).filter((k) => /^xaxis\d*$/.test(k))) {
+    const a = layout[ax];
+    if (a && typeof a.dtick === "number" && a.tickmode !== "array") {
+      const { dtick, ...rest } = a;  // a step set for a wide page crowds the ticks on a phone
+      layout[ax] = { ...rest, nticks: 6 };
     }
   }
   if (layout.legend && layout.legend.orientation === "h" && (layout.legend.y === undefined || layout.legend.y < 0)) {
