@@ -53,7 +53,7 @@ def test_case_timeline_in_time_order_with_the_choices_beside_the_main_route():
         assert abs(y - filled[0] - w * scale) < 0.01, (y, w)
     assert m.count('stroke-dasharray="5 4"') == 1  # one dashed line: where the choice leaves the main route
     assert 'role="img" aria-labelledby="timeline-case-1-title timeline-case-1-desc"' in m
-    assert "(illustrative times)</title>" in m and "The times are illustrative" in m
+    assert "(illustrative times)</title>" in m and "the times are illustrative (the review gives no dates)" in m
     assert "<details class=\"tb-figure-alt\"><summary>Text alternative</summary><ol>" in m
     assert 'fill="#' not in m and 'stroke="#' not in m  # dark mode: the page's text colour only
     assert "<script" not in m and "http" not in m.replace("http://www.w3.org/2000/svg", "")
