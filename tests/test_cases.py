@@ -8,6 +8,7 @@ case file added and finds it on the built page (marked `build`).
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import re
@@ -169,6 +170,130 @@ def test_case_stepped_from_python():
     assert w.state()["spec"]["stages"][-1]["title"] == "Appraisal"
     p = tb.case_stepper("case-3", presenter=True)
     assert p.presenter is True and p.dom_id == "tbw-stepper-case-3"
+
+
+# ------------------------------------------------------------------ teaches: the summary's links, chosen by hand
+P31 = "chapters/3-clinical-efficacy/3.1-children-are-not-small-adults"
+P33 = "chapters/3-clinical-efficacy/3.3-case-vignettes"
+P41 = "chapters/4-safety/4.1-safety-evaluation-and-monitoring"
+# question -> (the page that teaches its answer, words of that page's text that teach it), read by hand from
+# the pages and checked against /work/shared/evidence (facts.md: germline GATA2 and HSCT; safety.md: the male
+# REMS rules, the baseline grade of each count, baseline and periodic nerve examinations)
+TEACHES = {
+    "case1-workup": (P31, "a brother or sister offered as donor may carry the same variant"),
+    "case1-decision": (P31, "is the standard curative treatment for childhood MDS"),
+    "case1-dose": (P31, "No paediatric MDS dose exists."),
+    "case1-monitoring": (P41, "neurological examination"),
+    "case1-appraisal": (P33, "no reference, no hospital, no dates, no laboratory values"),
+    "case2-workup": (P31, "so the disease can look like {term}`aplastic anaemia` under the microscope"),
+    "case2-decision": (P33, "to a choice between {term}`watchful waiting`, {term}`immunosuppression` and HSCT"),
+    "case2-monitoring": (P41, "Trials in MDS judge later counts against each patient's own baseline"),
+    "case2-appraisal": (P33, "so no effect could be credited to either"),
+    "case3-workup": (P31, "a brother or sister offered as donor may carry the same variant"),
+    "case3-decision": (P31, "is the standard curative treatment for childhood MDS"),
+    "case3-rems": (P41, "the {term}`REMS`"),
+    "case3-appraisal": (P33, "cannot be credited to a drug given alongside"),
+}
+
+
+def page_text(page: str) -> str:
+    nb = json.loads((ROOT / f"{page}.ipynb").read_text(encoding="utf-8"))
+    return "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+
+
+def test_every_case_question_links_the_page_that_teaches_it():
+    found = {s["question"]["id"]: s["question"].get("teaches") for c in CASES.values() for s in c["stages"] if s.get("question")}
+    assert found == {q: page for q, (page, _) in TEACHES.items()}
+    toc = (ROOT / "_toc.yml").read_text(encoding="utf-8")
+    for q, (page, words) in TEACHES.items():
+        assert f"file: {page}\n" in toc, f"{q}: {page} is not in _toc.yml"
+        assert words in page_text(page), f"{q}: {page} no longer says {words!r}"
+    # the male rules of case 3's REMS question are rows of the table that page 4.1 shows
+    rules = {r["id"]: r for r in load(DATA / "safety_rules.yaml")}
+    assert "condom" in rules["male-condom"]["rule"]
+
+
+def test_case_stepper_carries_the_link_text_of_each_question():
+    """The summary's link reads 'Read: <title of the page>': the page's first heading, read here by hand."""
+    spec = tb.case_stepper("case-2").spec
+    titles = {s["question"]["id"]: s["question"]["teaches_title"] for s in spec["stages"] if s.get("question")}
+    assert titles == {"case2-workup": "3.1 Children are not small adults", "case2-decision": "3.3 Case vignettes",
+                      "case2-monitoring": "4.1 Safety evaluation and monitoring", "case2-appraisal": "3.3 Case vignettes"}
+
+
+def test_validator_names_a_case_teaches_link_to_a_missing_page(book: Path):
+    path = book / "data/cases/case-1.yaml"
+    text = path.read_text().replace(f"teaches: {P41}", "teaches: chapters/4-safety/no-such-page", 1)
+    path.write_text(text)
+    line = line_of(text, r"teaches: chapters/4-safety/no-such-page")
+    errors = [e for e in data_errors(book) if "no-such-page" in str(e)]
+    assert len(errors) == 1, [str(e) for e in data_errors(book)]
+    # the monitoring question sits in stage 8 (index 7) of case-1.yaml: the file's 8th '  - id:' entry
+    assert (errors[0].path, errors[0].line, errors[0].column) == ("data/cases/case-1.yaml", line, "stages[7].question.teaches")
+    assert str(errors[0]).startswith(f"data/cases/case-1.yaml, line {line}, field 'stage 8 (id course) › question › teaches': "
+                                     "no page 'chapters/4-safety/no-such-page'")
+
+
+def test_validator_wants_teaches_on_every_case_question(book: Path):
+    path = book / "data/cases/case-3.yaml"
+    text = path.read_text().replace(f"      teaches: {P41}\n", "", 1)  # case3-rems
+    path.write_text(text)
+    line = line_of(text, r"id: case3-rems$")
+    assert any(m.startswith(f"data/cases/case-3.yaml, line {line}, field 'stage 8 (id course) › question › id': "
+                            "question 'case3-rems' names no page in 'teaches'") for m in errors_of(book)), errors_of(book)
+
+
+# ------------------------------------------------------------------ when each stage happens (illustrative)
+# weeks by hand from each stage's text: case 1's choices "repeat the count in eight weeks" (8) and "in a
+# month" (4); "after three months" of the review's treatment, started at week 4: 4 + 13 = 17. Case 2: the
+# chemotherapy branch "four weeks later" (4); "a partial remission after six months": 4 + 26 = 30.
+WEEKS = {
+    "case-1": {"presentation": 0, "marrow-now": 1, "treat-first": 8, "wait-first": 4, "work-up": 3, "decision": 4,
+               "dose": 4, "course": 10, "outcome": 17},
+    "case-2": {"presentation": 0, "marrow-and-breakage": 2, "aplastic-label": 6, "chemo-first": 4, "work-up": 3,
+               "decision": 4, "dose": 4, "course": 12, "outcome": 30},
+    "case-3": {"presentation": 0, "typing-now": 1, "typing-later": 1, "bridge-thalidomide": 1, "work-up": 3,
+               "decision": 4, "dose": 12, "course": 26, "outcome": 52},
+}
+
+
+@pytest.mark.parametrize("ident", sorted(CASES))
+def test_every_stage_but_the_appraisal_says_when(ident):
+    stages = CASES[ident]["stages"]
+    assert {s["id"]: s["when"]["weeks"] for s in stages if "when" in s} == WEEKS[ident]
+    assert [s["kind"] for s in stages if "when" not in s] == ["appraisal"]
+
+
+def test_the_stage_shows_its_week_marked_illustrative():
+    spec = tb.case_stepper("case-1").spec
+    when = {s["id"]: s.get("when") for s in spec["stages"]}
+    assert when["treat-first"] == {"text": "When: week 8", "status": "illustrative"}
+    assert when["outcome"]["text"] == "When: week 17 (three months of treatment)"
+    assert when["appraisal"] is None
+    html = tb.case_stepper("case-1").html
+    stage = html.split('data-sid="treat-first"')[1].split("</li>")[0]
+    assert '<p class="tb-stage-when">When: week 8 <span class="tb-badge tb-status-illustrative" data-status="illustrative">' in stage
+
+
+def test_time_running_backwards_is_named_with_its_line(book: Path):
+    path = book / "data/cases/case-2.yaml"
+    text = path.read_text().replace("    when: {weeks: 12}\n", "    when: {weeks: 1}\n")  # course before the dose (week 4)
+    path.write_text(text)
+    line = line_of(text, r"^    when: \{weeks: 1\}$")
+    msgs = errors_of(book)
+    assert f"data/cases/case-2.yaml, line {line}, field 'stage 8 (id course) › when › weeks': week 1 of stage 'course' is " \
+        "earlier than week 4 of 'dose' before it on the main route; time cannot run backwards" in msgs, msgs
+
+
+def test_branch_before_its_decision_and_missing_time_are_named(book: Path):
+    path = book / "data/cases/case-1.yaml"
+    text = path.read_text().replace("    when: {weeks: 0}\n", "    when: {weeks: 5}\n", 1)  # presentation after its branches
+    text = text.replace("    when: {weeks: 3}\n", "", 1)  # the work-up loses its time
+    path.write_text(text)
+    msgs = errors_of(book)
+    assert any("field 'stage 4 (id wait-first) › when › weeks': week 4 of stage 'wait-first' is earlier than week 5 "
+               "of the decision at 'presentation'" in m for m in msgs), msgs
+    assert any("field 'stage 5 (id work-up) › id': stage 'work-up' has no 'when'" in m for m in msgs), msgs
 
 
 # ------------------------------------------------------------------ laboratory tables (illustrative), by hand
@@ -366,9 +491,9 @@ def test_unreachable_branch_and_unequal_routes_are_refused(book: Path):
     msgs = errors_of(book)
     assert any("stage 'aplastic-label' is unreachable" in m for m in msgs), msgs
     # a branch that skips the work-up makes its route one stage shorter than the others
-    text = load(DATA / "cases/case-2.yaml")
-    path.write_text(yaml.safe_dump(text, allow_unicode=True, sort_keys=False).replace(
-        "  branch: true\n  title: 'Your choice: chemotherapy", "  branch: true\n  next: decision\n  title: 'Your choice: chemotherapy"))
+    doc = load(DATA / "cases/case-2.yaml")
+    next(s for s in doc["stages"] if s["id"] == "chemo-first")["next"] = "decision"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False))
     assert "next: decision" in path.read_text()
     msgs = errors_of(book)
     assert any("routes have different lengths (7, 8 stages)" in m for m in msgs), msgs

@@ -271,16 +271,146 @@ def test_cases_table_and_appraisal_boxes(visit):
     assert_clean(v)
 
 
-@pytest.mark.parametrize("ident", list(CASES))
-def test_case_route_map_has_a_text_alternative(visit, ident):
-    v = visit(PAGES[ident])
-    fig = v.page.locator(f"#fig-route-{ident}")
+# ------------------------------------------------------------------ the summary at the end of a case
+# question -> page title, read by hand from the first heading of each page the case's `teaches` names
+TITLES = {"chapters/3-clinical-efficacy/3.1-children-are-not-small-adults": "3.1 Children are not small adults",
+          "chapters/3-clinical-efficacy/3.3-case-vignettes": "3.3 Case vignettes",
+          "chapters/4-safety/4.1-safety-evaluation-and-monitoring": "4.1 Safety evaluation and monitoring"}
+
+
+def walk_to_the_end(root, case: dict, wrong_ids: set[str]) -> list[dict]:
+    """Click through the main route (first choice), answering the questions in `wrong_ids` wrongly and the
+    others rightly; returns the questions met, in order."""
+    pres = main_line(case)[0]
+    route = [pres, by_id(case, pres["choice"]["options"][0]["goto"]), *main_line(case)[1:]]
+    met = []
+    for i, st in enumerate(route):
+        stage = stage_el(root, st["id"])
+        expect(stage).to_be_visible()
+        q = st.get("question")
+        if q:
+            right = next(k for k, o in enumerate(q["options"]) if o.get("correct"))
+            wrong = next(k for k, o in enumerate(q["options"]) if not o.get("correct"))
+            if q["id"] in wrong_ids:
+                choose(stage, q, wrong, False)
+            else:
+                choose(stage, q, right, True)
+            met.append(q)
+        if st.get("choice"):
+            decide(root, st, 0)
+        if i < len(route) - 1:
+            root.locator(".tb-next").click()
+    return met
+
+
+def test_case_summary_links_each_missed_question_and_is_announced(visit):
+    """Case 2, through to the end: the work-up and monitoring questions answered wrongly, the others rightly.
+    By hand from case-2.yaml: 4 questions (work-up, decision, monitoring, appraisal), 2 right; the missed ones
+    are questions 1 and 3, taught on pages 3.1 and 4.1."""
+    case = CASES["case-2"]
+    v = visit(PAGES["case-2"])
+    page = v.page
+    root = ready(page, "#tbw-stepper-case-2")
+    summary = root.locator(".tb-debrief")
+    live = root.locator(".tb-live")
+    expect(live).to_have_attribute("aria-live", "polite")
+    expect(summary).to_be_hidden()
+    met = walk_to_the_end(root, case, {"case2-workup", "case2-monitoring"})
+    assert [q["id"] for q in met] == ["case2-workup", "case2-decision", "case2-monitoring", "case2-appraisal"]
+    expect(root.locator(".tb-progress-text")).to_have_text("Stage 8 of 8")
+    expect(summary).to_be_visible()
+    expect(summary.locator(".tb-debrief-score")).to_have_text("You answered 2 of 4 right at the first try.")
+    items = summary.locator(".tb-debrief-missed li")
+    expect(items).to_have_count(2)
+    expect(items.nth(0)).to_contain_text(f"Question 1: {norm(met[0]['prompt'])}")
+    expect(items.nth(1)).to_contain_text(f"Question 3: {norm(met[2]['prompt'])}")
+    links = summary.locator("a.tb-debrief-link")
+    expect(links.nth(0)).to_have_text("Read: 3.1 Children are not small adults")
+    expect(links.nth(1)).to_have_text("Read: 4.1 Safety evaluation and monitoring")
+    # the live region says the summary after the last verdict
+    expect(live).to_have_text("Your summary, below the stage: You answered 2 of 4 right at the first try. "
+                              "Questions to read up on: 2, each with a link to its page.", timeout=8000)
+    # keyboard order: from the last question's Check answer (past its source's link), Tab reaches the
+    # summary's links, then Back
+    stage_el(root, "appraisal").locator(".tb-check").focus()
+    order = []
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        order.append(page.evaluate("() => document.activeElement.textContent.trim()"))
+    first = order.index("Read: 3.1 Children are not small adults")
+    assert order[first:first + 3] == ["Read: 3.1 Children are not small adults",
+                                      "Read: 4.1 Safety evaluation and monitoring", "Back"], order
+    # Back, then Next to the last stage again: the stage and the summary are said together
+    root.locator(".tb-back").click()
+    root.locator(".tb-next").click()
+    expect(live).to_contain_text("Stage 8 of 8: Appraisal. Your summary, below the stage: You answered 2 of 4")
+    # the link opens the page it names
+    href = links.nth(1).get_attribute("href")
+    assert href.endswith("../4-safety/4.1-safety-evaluation-and-monitoring.html") or \
+        href.endswith("/chapters/4-safety/4.1-safety-evaluation-and-monitoring.html"), href
+    links.nth(1).click()
+    page.wait_for_load_state("load")
+    expect(page.locator("article h1").first).to_contain_text("4.1 Safety evaluation and monitoring")
+    assert_clean(v)
+
+
+def test_every_case_question_link_names_a_published_page(visit):
+    """Every case, every question missed: each Read: link names the title of the page its `teaches` names."""
+    for ident, case in CASES.items():
+        v = visit(PAGES[ident])
+        root = ready(v.page, f"#tbw-stepper-{ident}")
+        met = walk_to_the_end(root, case, {s["question"]["id"] for s in case["stages"] if s.get("question")})
+        links = root.locator(".tb-debrief a.tb-debrief-link")
+        expect(links).to_have_count(len(met))
+        expect(root.locator(".tb-debrief-score")).to_have_text(f"You answered 0 of {len(met)} right at the first try.")
+        for k, q in enumerate(met):
+            expect(links.nth(k)).to_have_text(f"Read: {TITLES[q['teaches']]}")
+            assert links.nth(k).evaluate("a => a.href").endswith(f"/{q['teaches']}.html")
+        assert_clean(v)
+
+
+def test_each_stage_shows_its_week_marked_illustrative(visit):
+    case = CASES["case-1"]
+    v = visit(PAGES["case-1"])
+    root = ready(v.page, "#tbw-stepper-case-1")
+    when = stage_el(root, "presentation").locator(".tb-stage-when")
+    expect(when).to_have_text("When: week 0 illustrative")
+    decide(root, main_line(case)[0], 1)  # "Start thalidomide now ... repeat the count in eight weeks"
+    root.locator(".tb-next").click()
+    when = stage_el(root, "treat-first").locator(".tb-stage-when")
+    expect(when).to_have_text("When: week 8 illustrative")
+    expect(when.locator(".tb-badge")).to_have_text("illustrative")
+    assert_clean(v)
+
+
+LUMA = """el => { const m = getComputedStyle(el).fill.match(/[\\d.]+/g).map(Number);
+  return (0.2126 * m[0] + 0.7152 * m[1] + 0.0722 * m[2]) / 255; }"""
+
+
+@pytest.mark.parametrize("ident, scheme", [("case-1", "light"), ("case-2", "dark"), ("case-3", "dark")])
+def test_case_timeline_on_a_phone_with_its_text_alternative(visit, ident, scheme):
+    case = CASES[ident]
+    v = visit(PAGES[ident], width=360, height=740, color_scheme=scheme)
+    fig = v.page.locator(f"#fig-timeline-{ident}")
     svg = fig.locator('svg[role="img"]')
+    fig.scroll_into_view_if_needed()
     expect(svg).to_be_visible()
-    expect(svg.locator("title")).to_have_text(f"The route through {norm(CASES[ident]['title'])}")
-    options = next(s for s in CASES[ident]["stages"] if s.get("choice"))["choice"]["options"]
+    expect(svg.locator("title")).to_have_text(f"When each stage of {norm(case['title'])} happens (illustrative times)")
+    # on a 360 px screen nothing is cut: every line of text lies inside the picture, and the picture inside the page
+    box = svg.bounding_box()
+    assert box["width"] <= 360 and box["x"] >= 0, box
+    for b in svg.locator("text").evaluate_all("ts => ts.map(t => { const r = t.getBoundingClientRect(); return [r.left, r.right]; })"):
+        assert box["x"] - 0.5 <= b[0] and b[1] <= box["x"] + box["width"] + 0.5, (b, box)
+    font = svg.locator("tspan").first.evaluate("t => t.getBoundingClientRect().height")
+    assert font >= 10, font  # a label line stays readable at phone width
+    luma = svg.locator("text").first.evaluate(LUMA)
+    assert (luma < 0.35) if scheme == "light" else (luma > 0.65), luma
+    # the text alternative: one line per timed stage of the main route, one per other choice, one for the decision
+    options = next(s for s in case["stages"] if s.get("choice"))["choice"]["options"]
+    timed_main = [s for s in main_line(case) if "when" in s]
     fig.locator("details summary").click()
     items = fig.locator("details li")
-    expect(items).to_have_count(7 + len(options))  # 7 main-line stages, one line per choice
-    expect(items.nth(1)).to_contain_text(f"if you choose “{options[0]['text']}”")
+    expect(items).to_have_count(len(timed_main) + 1 + len(options))  # + the first choice's own stage
+    expect(items.nth(0)).to_have_text("Week 0: Presentation.")
+    expect(fig.locator("figcaption")).to_contain_text("the times are illustrative (the review gives no dates)")
     assert_clean(v)

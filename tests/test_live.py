@@ -427,6 +427,49 @@ def test_case_decision_routes_both_ways(session):
     expect(cw.locator('.tb-choice-option[aria-pressed="true"]')).to_have_count(1)
 
 
+def test_case_summary_is_linked_and_announced_live(session):
+    """A case walked to its end in JupyterLab: three answers set from Python, the last given wrongly in the
+    browser. The summary (the same ES module as the site) lists the missed question with its Read: link to
+    the lecture copy of its page, and the live region says it; the kernel holds the same score.
+    By hand from data/cases/case-2.yaml: the right options of case2-workup, case2-decision and
+    case2-monitoring are 1, 3 and 2 (from 0); case2-appraisal teaches on page 3.3 ("3.3 Case vignettes")."""
+    from playwright.sync_api import expect
+
+    # the probe cell is rewritten by every probe, so the state is set and the widget shown in one cell
+    got = session.probe(
+        'case2 = tb.case_stepper("case-2")\n'
+        'case2.answers = {"case2-workup": 1, "case2-decision": 3, "case2-monitoring": 2}\n'
+        'case2.choose("presentation", 0)\ncase2.stage = len(case2.spec["stages"]) - 1\ndisplay(case2)\n'
+        'out = {"stage": case2.spec["stages"][case2.stage]["id"]}'
+    )
+    assert got == {"stage": "appraisal"}, got
+    cw = session.panel.locator(".jp-Notebook .jp-CodeCell").last.locator('.thalbook-widget[data-kind="stepper"]')
+    expect(cw).to_have_attribute("data-ready", "true", timeout=TIMEOUT)
+    live = cw.locator(".tb-live")
+    expect(live).to_have_attribute("aria-live", "polite")
+    summary = cw.locator(".tb-debrief")
+    stage = cw.locator('.tb-stage[data-sid="appraisal"]')
+    expect(stage).to_be_visible(timeout=TIMEOUT)
+    expect(cw.locator(".tb-progress-text")).to_have_text("Stage 8 of 8")
+    expect(summary).to_be_hidden()  # three of four answered
+    stage.get_by_role("radio", name="The whole improvement, since thalidomide is named first").check()
+    stage.locator(".tb-check").click()
+    expect(_visible_verdict(stage)).to_have_text("Not correct.")
+    expect(summary).to_be_visible()
+    expect(summary.locator(".tb-debrief-score")).to_have_text("You answered 3 of 4 right at the first try.")
+    expect(summary.locator(".tb-debrief-missed li")).to_have_count(1)
+    expect(summary.locator(".tb-debrief-missed li")).to_contain_text("Question 4: If the girl truly improved")
+    link = summary.locator("a.tb-debrief-link")
+    expect(link).to_have_text("Read: 3.3 Case vignettes")
+    # the lecture copies keep the book's folders: a case page two folders below the root links the copy
+    expect(link).to_have_attribute("href", "../../chapters/3-clinical-efficacy/3.3-case-vignettes.ipynb")
+    expect(live).to_have_text("Your summary, below the stage: You answered 3 of 4 right at the first try. "
+                              "Questions to read up on: 1, each with a link to its page.", timeout=TIMEOUT)
+    got = session.probe('out = {"scored": case2.scored, "score": case2.score}')
+    assert got == {"scored": {"case2-workup": True, "case2-decision": True, "case2-monitoring": True,
+                              "case2-appraisal": False}, "score": 3}, got
+
+
 def test_quiz_scores_the_first_answers(session):
     from playwright.sync_api import expect
 

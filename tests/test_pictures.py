@@ -4,6 +4,7 @@ read here with yaml, and their text alternatives."""
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import yaml
@@ -14,23 +15,58 @@ from thalbook.pages.pictures import history_events
 DATA = Path(__file__).resolve().parents[1] / "data"
 
 
-def test_case_route_map_names_every_stage_and_every_choice():
-    case = yaml.safe_load((DATA / "cases/case-2.yaml").read_text(encoding="utf-8"))
-    fig = tb.case_route_map("case-2")
-    lines = fig.plain.splitlines()
-    main = [s for s in case["stages"] if not s.get("branch")]
+def _circles(markup: str) -> tuple[list[float], list[float]]:
+    """cy of the filled dots (main route) and of the open dots (other choices), in drawing order."""
+    filled = [float(y) for y in re.findall(r'<circle cx="[\d.]+" cy="([\d.]+)" r="5" fill="currentColor"/>', markup)]
+    open_ = [float(y) for y in re.findall(r'<circle cx="[\d.]+" cy="([\d.]+)" r="5" fill="none"', markup)]
+    return filled, open_
+
+
+def test_case_timeline_in_time_order_with_the_choices_beside_the_main_route():
+    case = yaml.safe_load((DATA / "cases/case-1.yaml").read_text(encoding="utf-8"))
     options = next(s for s in case["stages"] if s.get("choice"))["choice"]["options"]
-    # 7 main-line stages + one line per option of the decision
-    assert len(lines) == len(main) + len(options) == 10
-    assert lines[0] == "Stage 1: Presentation."
-    assert lines[1].startswith(f"Stage 2, if you choose “{options[0]['text']}”: ")
-    assert lines[-1] == "Stage 8: Appraisal."
+    fig = tb.case_timeline("case-1")
+    # by hand from case-1.yaml: the main route (first choice: the marrow) at weeks 0, 1, 3, 4, 4, 10, 17; the
+    # other two choices lead to week 8 (eight weeks of thalidomide) and week 4 (a month of waiting); the
+    # appraisal has no week
+    assert fig.plain.splitlines() == [
+        "Week 0: Presentation.",
+        "Here you choose between 3 options; the first is drawn as the main route, and the stage each other option "
+        "leads to is drawn beside it.",
+        "Week 1: Your choice: the marrow, examined in the first week.",
+        "Week 3: Work-up.",
+        "Week 4: Treatment decision.",
+        "Week 4 (treatment starts): The dose in mg/kg.",
+        f"Week 4 (a month), if you choose “{options[2]['text']}” instead: Your choice: transfuse and wait a month.",
+        f"Week 8, if you choose “{options[1]['text']}” instead: Your choice: eight weeks of thalidomide before any marrow.",
+        "Week 10: Course and monitoring.",
+        "Week 17 (three months of treatment): Outcome.",
+    ]
     m = fig.markup
-    assert 'role="img" aria-labelledby="route-case-2-title route-case-2-desc"' in m
-    assert "<title id=\"route-case-2-title\">The route through Case 2" in m
-    assert m.count('stroke-dasharray="6 4"') == len(options)  # one dashed box per branch
+    # to scale: every dot's distance from week 0 is its week times one scale
+    filled, open_ = _circles(m)
+    weeks_main, weeks_other = [0, 1, 3, 4, 4, 10, 17], [4, 8]
+    assert len(filled) == len(weeks_main) and len(open_) == len(weeks_other)
+    scale = (filled[-1] - filled[0]) / 17
+    assert scale > 5
+    for y, w in zip(filled + open_, weeks_main + weeks_other):
+        assert abs(y - filled[0] - w * scale) < 0.01, (y, w)
+    assert m.count('stroke-dasharray="5 4"') == 1  # one dashed line: where the choice leaves the main route
+    assert 'role="img" aria-labelledby="timeline-case-1-title timeline-case-1-desc"' in m
+    assert "(illustrative times)</title>" in m and "the times are illustrative (the review gives no dates)" in m
     assert "<details class=\"tb-figure-alt\"><summary>Text alternative</summary><ol>" in m
+    assert 'fill="#' not in m and 'stroke="#' not in m  # dark mode: the page's text colour only
     assert "<script" not in m and "http" not in m.replace("http://www.w3.org/2000/svg", "")
+
+
+def test_case_timeline_text_fits_a_phone():
+    """Every label line is at most 38 characters: at 14 px in a 400-unit box shown 320 px wide, about 250 px
+    from x = 86, inside the box."""
+    for ident in ("case-1", "case-2", "case-3"):
+        m = tb.case_timeline(ident).markup
+        lines = re.findall(r'<tspan x="86" y="[\d.]+"[^>]*>([^<]*)</tspan>', m)
+        assert lines and max(len(t) for t in lines) <= 38, max(lines, key=len)
+        assert float(re.search(r'viewBox="0 0 400 ([\d.]+)"', m).group(1)) < 1000
 
 
 def test_history_timeline_from_the_dated_facts():

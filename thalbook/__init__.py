@@ -90,7 +90,7 @@ from .pages.pharmacology import (  # noqa: F401
     mechanism_explorer,
     mechanism_stepper,
 )
-from .pages.pictures import blood_count_picture, case_route_map, history_timeline, pregnancy_timeline  # noqa: F401  (pictures drawn from data)
+from .pages.pictures import blood_count_picture, case_timeline, history_timeline, pregnancy_timeline  # noqa: F401  (pictures drawn from data)
 from .pages.progress import progress  # noqa: F401  (landing page: the reader's progress, kept in the browser)
 from .pages.safety import (  # noqa: F401  (pages 4.1 and 4.2)
     capsule_calculator,

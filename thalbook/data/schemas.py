@@ -421,6 +421,15 @@ class CaseLab(Row):
         return self
 
 
+class CaseTime(Row):
+    """When a stage happens in the child's course: illustrative (the review gives no dates), drawn on the
+    case's timeline to scale and shown in the stage."""
+
+    weeks: float = col("Time since the first visit (week 0)", unit="weeks", ge=0, le=520)
+    label: str | None = col("How the time is shown, e.g. 'week 17, after three months of treatment'; "
+                            "empty: 'week <weeks>'", default=None)
+
+
 class CaseStage(Stage):
     """One stage of a case stepper: the book's text, what the review states, details added for teaching."""
 
@@ -440,6 +449,11 @@ class CaseStage(Stage):
     )
     labs_caption: str | None = col("Caption of the stage's laboratory table, e.g. 'Blood count at presentation'",
                                    default=None)
+    when: CaseTime | None = col(
+        "When the stage happens (illustrative; every stage but the appraisal, which reads the report afterwards); "
+        "the main line's times are those of the route through each decision's first option",
+        default=None,
+    )
 
     @model_validator(mode="after")
     def caption_with_labs(self):
@@ -480,6 +494,39 @@ class Case(Sourced):
         if not any(s.question for s in self.stages if s.kind == "treatment decision"):
             raise ValueError("field 'stages': the treatment decision stage needs a question")
         return self
+
+    def cross_check(self, _dataset) -> list[tuple[tuple, str]]:
+        """(field path, message) for what the loader names by line: a question without `teaches` (the case's
+        summary links each missed question to its page) and the stages' times (`when`): every stage but the
+        appraisal has one, time never runs backwards along the main route (each decision's first option),
+        and a branch stage is no earlier than the decision that leads to it."""
+        from ..core.stepper import route
+
+        out = []
+        for i, s in enumerate(self.stages):
+            if s.question and not s.question.teaches:
+                out.append((("stages", i, "question", "id"),
+                            f"question '{s.question.id}' names no page in 'teaches'; every question of a case names the page that teaches it"))
+            if s.when is None and s.kind != "appraisal":
+                out.append((("stages", i, "id"), f"stage '{s.id}' has no 'when'; every stage but the appraisal says when it happens"))
+        index = {s.id: i for i, s in enumerate(self.stages)}
+        stages = [s.model_dump() for s in self.stages]
+        last = None
+        for k in route(stages, {s["id"]: 0 for s in stages if s.get("choice")}):
+            s = self.stages[k]
+            if s.when is None:
+                continue
+            if last is not None and s.when.weeks < last.when.weeks:
+                out.append((("stages", k, "when", "weeks"), f"week {s.when.weeks:g} of stage '{s.id}' is earlier than week "
+                            f"{last.when.weeks:g} of '{last.id}' before it on the main route; time cannot run backwards"))
+            last = s
+        for s in self.stages:
+            for o in s.choice.options if s.choice and s.when else []:
+                t = self.stages[index[o.goto]] if o.goto in index else None
+                if t is not None and t.when is not None and t.when.weeks < s.when.weeks:
+                    out.append((("stages", index[t.id], "when", "weeks"), f"week {t.when.weeks:g} of stage '{t.id}' is earlier "
+                                f"than week {s.when.weeks:g} of the decision at '{s.id}' that leads to it"))
+        return out
 
 
 # ---------------------------------------------------------------- mechanisms.yaml (part 2, pages 2.1 and 2.2)

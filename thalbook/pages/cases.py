@@ -75,6 +75,11 @@ def dose_notes(case: Any, weight: Any, capsule: Any, half_life: str) -> list[dic
     return notes
 
 
+def case_time_label(when: Any) -> str:
+    """How a stage's illustrative time (``schemas.CaseTime``) is shown: its own label, else 'week N'."""
+    return when.label or _w("case_week", weeks=f"{when.weeks:g}")
+
+
 def _range_text(r: Any, unit: str) -> str:
     if r.low is None and r.high == 0:
         return _w("range_none")
@@ -127,6 +132,8 @@ def case_spec(case: Any, weight: Any, capsule: Any, half_life: str, refs: dict[s
             body = f"{body}\n\n{notice()}"
         stage: dict[str, Any] = {"id": st.id, "title": st.title, "body": body, "notes": notes,
                                  "next": st.next, "branch": st.branch}
+        if st.when is not None:  # shown under the stage title, with its status
+            stage["when"] = {"text": _w("when_line", when=case_time_label(st.when)), "status": "illustrative"}
         if st.labs:
             stage["tables"] = [labs_table(st, case.age_years, refs)]
         if st.choice is not None:
@@ -146,7 +153,7 @@ def case_ids() -> list[str]:
 def case_stepper(ident: str, presenter: bool = False):
     """The case in data/cases/<ident>.yaml as a Stepper widget (stage, answers, score as traits)."""
     from ..widgets import Stepper
-    from .common import fact_text
+    from .common import _teaches_titles, fact_text
 
     ds = dataset()
     case = ds.item("cases", ident)
@@ -154,6 +161,7 @@ def case_stepper(ident: str, presenter: bool = False):
     capsule = ds.by_id("facts.yaml", "capsule-smallest")
     refs = {r.id: r for r in ds.rows("lab_reference.yaml")}
     spec = case_spec(case, weight, capsule, fact_text("half-life"), refs)
+    _teaches_titles([s["question"] for s in spec["stages"] if s.get("question")])  # the summary's links
     return Stepper(spec, presenter=presenter)
 
 
@@ -188,6 +196,6 @@ def cases_table():
 
 
 __all__ = [
-    "capsule_schedules", "notice", "case_ids", "case_spec", "case_stepper", "case_steppers", "cases_page",
+    "capsule_schedules", "notice", "case_ids", "case_time_label", "case_spec", "case_stepper", "case_steppers", "cases_page",
     "cases_table", "dose_notes", "fmt", "labs_table", "mg_per_kg",
 ]

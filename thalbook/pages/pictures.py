@@ -1,16 +1,16 @@
 """Pictures drawn from data at build time, as inline SVG (no script, no external image, no colour needed:
 lines and text use the page's text colour, so dark mode works), each in a figure with a caption and a
-text alternative (issue 17): the route map of a case (pages 3.3.1-3.3.3), the timeline of
+text alternative (issue 17): the timeline of a case (pages 3.3.1-3.3.3), the timeline of
 thalidomide's history (page 1.1) and the pregnancy-prevention schedule (page 4.1) and the blood counts of MDS, DBA and aplastic anaemia (page 1.2).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import partial
 
 from ..core.stepper import route
 from ..data import dataset
+from .cases import case_time_label
 from .common import HTML, e, wording
 from .pharmacology import wrap
 
@@ -19,20 +19,6 @@ _w = partial(wording, PART)
 
 _W = 400  # viewBox width
 _LINE = 15  # text line height
-
-
-def _rect(x: float, y: float, w: float, lines: Sequence[str], size: int = 13, dashed: bool = False) -> tuple[str, float]:
-    """A box with centred lines of text; returns (markup, height)."""
-    h = _LINE * len(lines) + 12
-    dash = ' stroke-dasharray="6 4"' if dashed else ""
-    text = "".join(f'<tspan x="{x + w / 2:g}" y="{y + 17 + i * _LINE:g}">{e(t)}</tspan>' for i, t in enumerate(lines))
-    return (f'<rect x="{x:g}" y="{y:g}" width="{w:g}" height="{h:g}" rx="6" fill="none" stroke="currentColor"'
-            f' stroke-width="1.5"{dash}/><text text-anchor="middle" font-size="{size}" fill="currentColor">{text}</text>'), h
-
-
-def _line(x1: float, y1: float, x2: float, y2: float, marker: str) -> str:
-    return (f'<line x1="{x1:g}" y1="{y1:g}" x2="{x2:g}" y2="{y2:g}" stroke="currentColor" stroke-width="1.5"'
-            f' marker-end="url(#{marker})"/>')
 
 
 def _svg(ident: str, height: float, title: str, desc: str, body: str) -> str:
@@ -57,65 +43,115 @@ def _figure(ident: str, svg: str, caption: str, sentences: list[str]) -> HTML:
     return HTML(markup, "\n".join(sentences))
 
 
-# ------------------------------------------------------------------ a case's routes (pages 3.3.1-3.3.3)
-def case_route_sentences(case) -> list[str]:
-    """The case's stages in order, in words; a decision lists where each option leads."""
+# ------------------------------------------------------------------ a case's timeline (pages 3.3.1-3.3.3)
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def case_timeline_items(case) -> list[dict]:
+    """The timed stages of a case in time order: the main route (each decision's first option) and, beside
+    it, the stage each other option leads to. Each item: stage, weeks, label, main (bool), option (1-based,
+    for a branch), fork (number of options, for a decision stage)."""
     stages = [s.model_dump() for s in case.stages]
     main = route(stages, {s["id"]: 0 for s in stages if s.get("choice")})
-    titles = {s["id"]: s["title"] for s in stages}
-    out, n = [], 0
+    items = []
     for k in main:
-        s = stages[k]
-        if s["branch"]:
-            continue
-        n += 1
-        out.append(_w("route_stage", n=n, title=s["title"]))
-        if s.get("choice"):
-            n += 1
-            for o in s["choice"]["options"]:
-                out.append(_w("route_option", n=n, option=o["text"], title=titles[o["goto"]]))
+        st = case.stages[k]
+        if st.when is not None:
+            items.append({"stage": st, "weeks": st.when.weeks, "label": case_time_label(st.when), "main": True,
+                          "option": None, "fork": len(st.choice.options) if st.choice else 0})
+    by_id = {st.id: st for st in case.stages}
+    for st in case.stages:
+        for j, o in enumerate(st.choice.options if st.choice else []):
+            target = by_id[o.goto]
+            if j and target.when is not None:
+                items.append({"stage": target, "weeks": target.when.weeks, "label": case_time_label(target.when),
+                              "main": False, "option": j + 1, "choice": o.text, "fork": 0})
+    return sorted(items, key=lambda it: (it["weeks"], not it["main"]))  # stable: route order within a week
+
+
+def case_timeline_sentences(case) -> list[str]:
+    """The timeline in words, one sentence per point, in time order."""
+    out = []
+    for it in case_timeline_items(case):
+        title, when = it["stage"].title, _upper_first(it["label"])
+        if it["main"]:
+            out.append(_w("timeline_stage", when=when, title=title))
+            if it["fork"]:
+                out.append(_w("timeline_fork", n=it["fork"]))
+        else:
+            out.append(_w("timeline_branch", when=when, option=it["choice"], title=title))
     return out
 
 
-def case_route_map(ident: str) -> HTML:
-    """Figure: the case's stages top to bottom; the decision fans out into its branch stages, which rejoin."""
+def _tick_step(weeks: float) -> int:
+    """A ruler step that gives at most 7 ticks: 1, 2 or 4 weeks, then 8, 12, 26 or 52."""
+    return next((s for s in (1, 2, 4, 8, 12, 26, 52) if weeks / s <= 6), 104)
+
+
+def case_timeline(ident: str) -> HTML:
+    """Figure: the case's stages on a ruler of weeks, to scale (illustrative times). The main route's stages
+    are filled dots on a solid line; the stages the other choices lead to are open dots on a dashed line
+    that leaves the main line where the reader chooses. Labels sit right of the ruler, pushed apart where
+    times are close, each joined to its true time by a thin line."""
     case = dataset().item("cases", ident)
-    stages = [s.model_dump() for s in case.stages]
-    main = [s for s in stages if not s["branch"]]
-    titles = {s["id"]: s["title"] for s in stages}
-    parts, y = [], 8.0
-    marker = f"route-{ident}-arrow"
-    for i, s in enumerate(main):
-        box, h = _rect(70, y, _W - 140, wrap(s["title"], 34))
-        parts.append(box)
-        y += h
-        if i == len(main) - 1:
-            break
-        if s.get("choice"):
-            opts = s["choice"]["options"]
-            gap = 8
-            bw = (_W - 16 - gap * (len(opts) - 1)) / len(opts)
-            top = y + 28
-            heights = []
-            boxes = []
-            for j, o in enumerate(opts):
-                x = 8 + j * (bw + gap)
-                label = titles[o["goto"]].split(": ", 1)[-1]  # "Your choice: ..." -> the consequence itself
-                b, bh = _rect(x, top, bw, [f"{j + 1}."] + wrap(label, int(bw / 7)), size=11, dashed=True)
-                boxes.append((b, x))
-                heights.append(bh)
-                parts.append(_line(_W / 2, y, x + bw / 2, top - 2, marker))
-            bottom = top + max(heights)
-            for (b, x), bh in zip(boxes, heights):
-                parts.append(b)
-                parts.append(_line(x + bw / 2, top + bh, _W / 2, bottom + 26, marker))
-            y = bottom + 28
+    items = case_timeline_items(case)
+    axis, fork_x, text_x, top, gap, size, per_line = 56, 36, 86, 46.0, 10, 14, 38
+    blocks = []
+    for it in items:
+        title = it["stage"].title.split(": ", 1)[-1] if not it["main"] else it["stage"].title
+        head = _upper_first(it["label"])
+        if not it["main"]:
+            head = _w("timeline_option_head", when=head, option=it["option"])
+        lines = wrap(head, per_line)
+        bold = len(lines)  # the time, in bold
+        lines += wrap(title, per_line)
+        if it["fork"]:
+            lines += wrap(_w("timeline_fork_short", n=it["fork"]), per_line)
+        blocks.append((lines, bold))
+    step_y = size + 3  # line height
+    heights = [step_y * len(b) for b, _ in blocks]
+    span = max(it["weeks"] for it in items) or 1
+    scale = (sum(heights) + gap * (len(items) - 1)) / span  # the ruler as tall as the labels
+    y_of = lambda w: top + w * scale  # noqa: E731
+    end = y_of(span)
+    parts = [f'<text x="4" y="{top - 22:g}" font-size="13" font-weight="bold"'
+             f' fill="currentColor">{e(_w("timeline_axis"))}</text>',
+             f'<line x1="{axis}" y1="{top:g}" x2="{axis}" y2="{end:g}" stroke="currentColor" stroke-width="2"/>']
+    step = _tick_step(span)
+    for w in range(0, int(span) + 1, step):
+        y = y_of(w)
+        parts.append(f'<line x1="{axis - 6}" y1="{y:g}" x2="{axis}" y2="{y:g}" stroke="currentColor" stroke-width="1"/>')
+        parts.append(f'<text x="{fork_x - 10}" y="{y + 4:g}" text-anchor="end" font-size="13" fill="currentColor">{w}</text>')
+    fork = next((it for it in items if it["fork"]), None)
+    branches = [it for it in items if not it["main"]]
+    if fork and branches:  # the other choices leave the main line at the decision
+        y0, y1 = y_of(fork["weeks"]), y_of(max(b["weeks"] for b in branches))
+        parts.append(f'<path d="M{axis},{y0:g} L{fork_x},{y0 + 10:g} L{fork_x},{max(y1, y0 + 10):g}" fill="none"'
+                     ' stroke="currentColor" stroke-width="1.5" stroke-dasharray="5 4"/>')
+    prev = top - 40
+    for it, (lines, bold) in zip(items, blocks):
+        y = y_of(it["weeks"])
+        if it["main"]:
+            x = axis
+            parts.append(f'<circle cx="{x}" cy="{y:g}" r="5" fill="currentColor"/>')
         else:
-            parts.append(_line(_W / 2, y, _W / 2, y + 22, marker))
-            y += 24
-    sentences = case_route_sentences(case)
-    svg = _svg(f"route-{ident}", y + 8, _w("route_title", title=case.title), " ".join(sentences), "".join(parts))
-    return _figure(f"route-{ident}", svg, _w("route_caption"), sentences)
+            x = fork_x
+            y = max(y, y_of(fork["weeks"]) + 10) if fork else y
+            parts.append(f'<circle cx="{x}" cy="{y:g}" r="5" fill="none" stroke="currentColor" stroke-width="1.5"/>')
+        ty = max(y + 5, prev + gap + size)  # the first line's baseline, below the label above
+        parts.append(f'<line x1="{x + 6}" y1="{y:g}" x2="{text_x - 4}" y2="{ty - 4:g}" stroke="currentColor"'
+                     ' stroke-width="0.75"/>')
+        style = "" if it["main"] else ' font-style="italic"'
+        spans = "".join(
+            f'<tspan x="{text_x}" y="{ty + i * step_y:g}"{" font-weight=" + chr(34) + "bold" + chr(34) if i < bold else ""}>'
+            f"{e(t)}</tspan>" for i, t in enumerate(lines))
+        parts.append(f'<text font-size="{size}" fill="currentColor"{style}>{spans}</text>')
+        prev = ty + step_y * (len(lines) - 1)
+    sentences = case_timeline_sentences(case)
+    height = max(end, prev) + 14
+    svg = _svg(f"timeline-{ident}", height, _w("timeline_title", title=case.title), " ".join(sentences), "".join(parts))
+    return _figure(f"timeline-{ident}", svg, _w("timeline_caption"), sentences)
 
 
 # ------------------------------------------------------------------ thalidomide's history (page 1.1)
@@ -229,5 +265,5 @@ def blood_count_picture() -> HTML:
     return _figure("blood-counts", svg, _w("blood_caption"), sentences)
 
 
-__all__ = ["blood_count_cells", "blood_count_picture", "case_route_map", "case_route_sentences", "history_events", "history_timeline", "pregnancy_checks",
+__all__ = ["blood_count_cells", "blood_count_picture", "case_timeline", "case_timeline_items", "case_timeline_sentences", "history_events", "history_timeline", "pregnancy_checks",
            "pregnancy_timeline"]

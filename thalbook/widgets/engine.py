@@ -321,6 +321,12 @@ def _table_html(tb: dict) -> str:
     )
 
 
+def _when_html(s: dict) -> str:
+    """When the stage happens (a case's illustrative week), with its status badge."""
+    w = s.get("when")
+    return f'<p class="tb-stage-when">{escape(w["text"])} {_badge(w.get("status"))}</p>' if w else ""
+
+
 def _reveal_html(s: dict) -> str:
     """What a stage shows once its question is answered (stepper.js hides it until then): the answer
     every option shares, written once instead of in each option's feedback."""
@@ -350,7 +356,9 @@ def _choice_html(wid: str, s: dict, titles: dict[str, str]) -> str:
 
 
 class Stepper(_QuestionState):
-    """spec: {id, title, stages: [{id, title, body, question?, reveal?, tables?, choice?, next?, branch?}]}
+    """spec: {id, title, stages: [{id, title, body, question?, reveal?, tables?, choice?, next?, branch?, when?}]}
+
+    ``when``: {text, status?} - when the stage happens (a case's illustrative week), shown under its title;
 
     ``reveal``: Markdown shown once the stage's question is answered (revealed, in presenter mode);
 
@@ -438,6 +446,10 @@ class Stepper(_QuestionState):
             for key in ("next",):
                 if not s.get(key):
                     s.pop(key, None)
+            if s.get("when"):  # {text, status?}: when the stage happens, shown under its title
+                s["when"] = {"text": str(s["when"].get("text", "")), "status": s["when"].get("status")}
+            else:
+                s.pop("when", None)
             s["branch"] = bool(s.get("branch", False))
             if s.get("reveal") and s.get("question"):  # shown once the stage's question is answered
                 _md_field(s, "reveal", "reveal_html")
@@ -481,7 +493,7 @@ class Stepper(_QuestionState):
             branch = ' data-branch="true"' if s["branch"] else ""
             parts.append(
                 f'<li class="tb-stage" data-stage="{i}" data-sid="{escape(s["id"])}" id="{wid}-stage-{i}"{branch}>'
-                f'<h4 class="tb-stage-title" tabindex="-1">{escape(s["title"])}</h4>'
+                f'<h4 class="tb-stage-title" tabindex="-1">{escape(s["title"])}</h4>{_when_html(s)}'
                 f'{_notes_html(s, True)}<div class="tb-body">{s["body_html"]}</div>{tables}{_notes_html(s, False)}'
                 f"{choice}{q}{_reveal_html(s)}</li>"
             )

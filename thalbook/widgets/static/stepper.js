@@ -1,4 +1,5 @@
-// stepper.js: one stage at a time, Back / Next / Restart, optional question, tables and decision per stage.
+// stepper.js: one stage at a time, Back / Next / Restart, optional question, tables and decision per stage;
+// the summary (score, missed questions linked to their pages) is announced when it appears.
 import { tbMount, tbReady, tbQ, tbQA, tbText, tbShow, tbHas, tbListen, tbScheduler, tbQuestions, tbAnnounce, tbVerdict, tbSave } from "./core.js";
 
 export function stepperClamp(stage, n) {
@@ -77,6 +78,14 @@ function render({ model, el }) {
   const label = (i) => `${progress(i)}: ${stages[i] ? stages[i].title : ""}`;
   const choiceBoxes = tbQA(root, ".tb-choice");
   const reveals = tbQA(root, ".tb-stage-reveal");
+  let debriefShown = false;
+  // the summary in words: said when it appears, and again when Next reaches the last stage
+  const summaryText = () => {
+    const score = tbQ(root, ".tb-debrief-score");
+    const missed = tbQA(root, ".tb-debrief-missed li").length;
+    const links = missed ? ` Questions to read up on: ${missed}, each with a link to its page.` : "";
+    return `Your summary, below the stage: ${score ? score.textContent : ""}${links}`;
+  };
 
   function updateChoices() {
     const ch = choices();
@@ -108,6 +117,12 @@ function render({ model, el }) {
       tbShow(box, tbHas(answered, qid) && (!model.get("presenter") || Boolean(revealed[qid])));
     }
     qs.update();
+    const shown = qs.debriefShown;  // qs.update() filled in the summary
+    if (shown && !debriefShown) {
+      // after the last verdict, which the live region is still reading
+      setTimeout(() => tbAnnounce(root, summaryText()), 1500);
+    }
+    debriefShown = shown;
     tbText(scoreEl, scoreText());
     tbShow(scoreEl, nq > 0);
     tbShow(tbQ(root, ".tb-progress"), true);
@@ -119,7 +134,8 @@ function render({ model, el }) {
     const hadFocus = root.contains(document.activeElement) ? document.activeElement : null;
     tbSave(model, { stage: target });
     update();
-    tbAnnounce(root, label(target));
+    const end = stepperNextIndex(stages, target, choices()) === null && !stages[target].choice;
+    tbAnnounce(root, end && debriefShown ? `${label(target)}. ${summaryText()}` : label(target));
     // keep the keyboard user in place; if their button just became disabled, move to the stage title
     if (focusTitle || (hadFocus && hadFocus.disabled)) {
       const h = tbQ(items[target], ".tb-stage-title");
@@ -167,6 +183,8 @@ function render({ model, el }) {
   const stopA = tbListen(model, ["answers", "revealed", "presenter"], () => { qs.reconcile(); schedule(); });
   const stopB = tbListen(model, ["stage", "score", "scored", "choices"], schedule);
   qs.reconcile();
+  qs.update();
+  debriefShown = qs.debriefShown;  // a case restored complete is not announced again
   update();
   tbReady(root);
   return () => {
