@@ -374,7 +374,7 @@ def course_question(s: dict, prev: dict) -> dict:
             "course_fb_milder" if i < answer else "course_fb_stronger", table=words[s["decision"]].lower())
         options.append({"text": words[d], "correct": i == answer, "feedback": lead})
     top = s["top"]
-    return {"id": f"course-{s['id']}", "prompt": _w("course_prompt", mg=js_num(prev["dose_mg"])), "options": options,
+    return {"id": f"course-{s['id']}", "prompt": _w("course_prompt"), "options": options,
             "source": top.source if top else "thalbook_evidence_notes", "status": top.status if top else "illustrative"}
 
 
