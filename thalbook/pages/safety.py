@@ -387,7 +387,7 @@ def _stage_body(s: dict, first: bool = False) -> str:
 
 
 def course_stepper(presenter: bool = False):
-    """The treatment-course simulator of page 4.2: a Stepper, one stage per scheduled check; from week 1
+    """The treatment-course simulator of page 4.2.1: a Stepper, one stage per scheduled check; from week 1
     the reader decides what to do from the findings, then sees the rule table's answer and why."""
     from ..widgets import Stepper
 
@@ -407,7 +407,7 @@ def course_stepper(presenter: bool = False):
 
 
 def cumulative_dose_figure():
-    """Cumulative dose (g) at each check of the illustrative course (FigureOutput)."""
+    """Cumulative dose (g) at each check of the illustrative course (FigureOutput), on page 4.2.2."""
     import plotly.graph_objects as go
 
     from ..widgets import FigureOutput
