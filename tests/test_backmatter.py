@@ -181,7 +181,7 @@ def test_every_flag_is_listed_once_under_its_question_with_its_status():
 
 def test_flag_links_point_at_each_flags_page_and_box():
     soup = checklist_soup()
-    base = "chapters/back"  # the checklist page lives at chapters/back/critical-reading
+    base = "chapters/back"  # the checklist page lives at chapters/back/critical-reading-checklist
     for f in flags_from_yaml():
         href = soup.select_one(f'li[data-flag="{f["id"]}"] a.tb-check-link')["href"]
         path, anchor = href.split("#")
@@ -217,7 +217,9 @@ def test_summary_counts_every_flag():
     assert last[1].get_text() == str(len(flags))
     per_question = {q: sum(f["question"] == q for f in flags) for q in {f["question"] for f in flags}}
     for tr in soup.select("tbody tr")[:-1]:
-        qid = tr.select_one("a")["href"].removeprefix("#check-")
+        # the summary sits on chapters/back/critical-reading, the flags on the page under it (same folder)
+        page, qid = tr.select_one("a")["href"].split("#check-")
+        assert page == "critical-reading-checklist.html"
         assert tr.select("td")[1].get_text() == str(per_question.get(qid, 0))
 
 

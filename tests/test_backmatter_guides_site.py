@@ -22,6 +22,7 @@ pytestmark = pytest.mark.browser
 
 NESTED_MISSING = "chapters/nope/x.html"
 GUIDE = "chapters/back/lecturer-guide.html"
+LIVE = "chapters/back/running-the-notebooks-live.html"  # make live and presenter mode, split from the guide
 CHANGELOG_PAGE = "chapters/back/changelog.html"
 QUIZ = "#tbw-quiz-evidence-labels"
 QUIZ_DATA = yaml.safe_load((ROOT / "data/quizzes/evidence-labels.yaml").read_text(encoding="utf-8"))
@@ -151,7 +152,7 @@ def test_server_answers_missing_address_with_404_and_the_page(base_url, site):
 
 # --------------------------------------------------------------------------- lecturer guide
 def test_presenter_quiz_holds_feedback_until_revealed(visit):
-    v = visit(GUIDE)
+    v = visit(LIVE)
     page = v.page
     root = ready(page, QUIZ)
     qs = QUIZ_DATA["questions"]

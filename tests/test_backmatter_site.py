@@ -20,7 +20,8 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-CHECKLIST = "chapters/back/critical-reading.html"
+READING = "chapters/back/critical-reading.html"  # why, the questions at a glance, the unedited sentence, the quiz
+CHECKLIST = "chapters/back/critical-reading-checklist.html"  # every flag under its question (split from READING)
 DICTIONARY = "chapters/back/data-dictionary.html"
 DATA = ROOT / "data"
 FLAGS = yaml.safe_load((DATA / "appraisals.yaml").read_text(encoding="utf-8"))
@@ -65,6 +66,21 @@ def test_following_a_flag_link_lands_on_its_box(visit, base_url: str):
     assert_clean(v)
 
 
+def test_the_summary_links_each_question_to_its_flags_on_the_page_below(visit):
+    """The parent page keeps the table at a glance; each question's link opens its section of the checklist."""
+    v = visit(READING)
+    page = v.page
+    links = page.locator("table.tb-check-summary tbody a")
+    expect(links).to_have_count(len(QUESTIONS))
+    q = QUESTIONS[1]
+    links.nth(1).click()
+    page.wait_for_url(f"**/back/critical-reading-checklist.html#check-{q['id']}")
+    section = page.locator(f"section#check-{q['id']}")
+    expect(section).to_be_in_viewport()
+    expect(section.locator("h3")).to_have_text(f"2. {q['question']}")
+    assert_clean(v)
+
+
 def test_each_flag_shows_its_question_verdict_and_status(visit):
     page = visit(CHECKLIST).page
     for number, q in enumerate(QUESTIONS, start=1):
@@ -80,7 +96,7 @@ def test_each_flag_shows_its_question_verdict_and_status(visit):
 
 
 def test_the_unedited_sentence_is_quoted_with_its_section(visit):
-    page = visit(CHECKLIST).page
+    page = visit(READING).page
     flag = next(f for f in FLAGS if f["id"] == "ch3-cannot-present")
     quote = flag["claim"].split("“")[1].split("”")[0]
     box = page.locator("#appraisal-ch3-cannot-present")  # the flag's box shown on this page too
@@ -91,7 +107,7 @@ def test_the_unedited_sentence_is_quoted_with_its_section(visit):
 
 def test_checklist_quiz_gives_feedback(visit):
     quiz = yaml.safe_load((DATA / "quizzes" / "critical-reading.yaml").read_text(encoding="utf-8"))
-    v = visit(CHECKLIST)
+    v = visit(READING)
     root = ready(v.page, "#tbw-quiz-critical-reading")
     for q in quiz["questions"]:
         right = next(i for i, o in enumerate(q["options"]) if o.get("correct"))
@@ -147,7 +163,7 @@ def test_dictionary_index_jumps_to_a_file(visit):
     assert urlparse(page.url).fragment == section.get_attribute("id")
 
 
-@pytest.mark.parametrize("path", [CHECKLIST, DICTIONARY])
+@pytest.mark.parametrize("path", [READING, CHECKLIST, DICTIONARY])
 def test_back_matter_reads_on_a_phone(visit, path: str):
     v = visit(path, width=320, height=640)
     assert v.page.evaluate("() => document.documentElement.scrollWidth") <= 320

@@ -122,7 +122,7 @@ def test_each_box_and_rule_table_is_called_on_its_page():
         source = (ROOT / f"{page}.ipynb").read_text(encoding="utf-8")
         assert f'tb.beyond_review(\\"{topic}\\"' in source, (topic, page)
     pages = {"pregnancy prevention": "4.1-safety-evaluation-and-monitoring", "capsule handling": "4.1-safety-evaluation-and-monitoring",
-             "neuropathy": "4.2-adverse-reactions-and-management"}
+             "neuropathy": "4.2.2-peripheral-neuropathy"}
     for topic, page in pages.items():
         source = (ROOT / "chapters/4-safety" / f"{page}.ipynb").read_text(encoding="utf-8")
         assert f'tb.safety_rules_table(\\"{topic}\\")' in source
@@ -226,7 +226,7 @@ def test_each_box_on_the_built_page_shows_its_statuses(topic: str):
 @pytest.mark.browser
 @pytest.mark.parametrize(("topic", "page"), [("pregnancy prevention", "chapters/4-safety/4.1-safety-evaluation-and-monitoring"),
                                              ("capsule handling", "chapters/4-safety/4.1-safety-evaluation-and-monitoring"),
-                                             ("neuropathy", "chapters/4-safety/4.2-adverse-reactions-and-management")])
+                                             ("neuropathy", "chapters/4-safety/4.2.2-peripheral-neuropathy")])
 def test_each_rule_table_on_the_built_page_shows_origin_and_status(topic: str, page: str):
     rules = [r for r in rows(RULES) if r["topic"] == topic]
     soup = _built(page)

@@ -68,7 +68,8 @@ def _free_port() -> int:
 WIDGET_PAGES = {
     "1-introduction/1.4-what-research-exists.ipynb": {"quiz": 1},
     "2-pharmacology/2.1-antitumour-mechanisms.ipynb": {"lookup": 1},
-    "2-pharmacology/2.2-mechanisms-in-mds.ipynb": {"quiz": 1, "stepper": 1},
+    "2-pharmacology/2.2-mechanisms-in-mds.ipynb": {"quiz": 1},
+    "2-pharmacology/2.2.1-mechanism-statements.ipynb": {"stepper": 1},  # split from 2.2
     "3-clinical-efficacy/3.1-children-are-not-small-adults.ipynb": {"quiz": 1},
     "3-clinical-efficacy/3.2-clinical-studies.ipynb": {"calculator": 1, "figure": 1, "quiz": 1},
     "3-clinical-efficacy/3.3-case-vignettes.ipynb": {"quiz": 1},
@@ -79,12 +80,13 @@ WIDGET_PAGES = {
     "4-safety/4.1-safety-evaluation-and-monitoring.ipynb": {"lookup": 1},
     "4-safety/4.2-adverse-reactions-and-management.ipynb": {"calculator": 1, "lookup": 1, "quiz": 1},
     "4-safety/4.2.1-treatment-course-decisions.ipynb": {"stepper": 1},
+    # 4.2.2 and 4.2.3 (split from 4.2) show tables and a figure, no widget
     "5-conclusions/5.1-research-conclusion.ipynb": {"lookup": 2},
     "5-conclusions/5.2-open-issues-and-prospects.ipynb": {"calculator": 1},
     "5-conclusions/5.3-applications-and-perspectives.ipynb": {"quiz": 1},
     "back/critical-reading.ipynb": {"quiz": 1},
     "back/evidence-labels.ipynb": {"quiz": 1},
-    "back/lecturer-guide.ipynb": {"quiz": 1},
+    "back/running-the-notebooks-live.ipynb": {"quiz": 1},  # the presenter-mode demo, split from the lecturer guide
 }
 
 

@@ -20,6 +20,7 @@ OVERVIEW = "chapters/5-conclusions/overview.html"
 P51 = "chapters/5-conclusions/5.1-research-conclusion.html"
 P52 = "chapters/5-conclusions/5.2-open-issues-and-prospects.html"
 P53 = "chapters/5-conclusions/5.3-applications-and-perspectives.html"
+P531 = "chapters/5-conclusions/5.3.1-molecular-glues.html"
 BY_CLAIM = "#tbw-lookup-citation-tracer-claims"
 BY_REF = "#tbw-lookup-citation-tracer-references"
 CALC = "#tbw-calculator-sample-size"
@@ -258,10 +259,18 @@ def test_53_uses_table_shows_standing_place_and_status(visit):
     expect(rows.filter(has_text="MDS in children").locator(".tb-status")).to_have_text("not found")
     for i in range(len(uses)):
         expect(rows.nth(i).locator(".tb-status")).to_have_count(1)
-    for f in ("ch5-3-beyond-mds", "ch5-3-target-known"):
-        expect(page.locator(f"#appraisal-{f}")).to_be_visible()
+    expect(page.locator("#appraisal-ch5-3-beyond-mds")).to_be_visible()
+    assert_clean(v)
+
+
+def test_531_molecular_glues_box_and_glossary_link(visit):
+    """The outlook's flag and the molecular-glue section, split from 5.3 to its own page (issue 17)."""
+    v = visit(P531)
+    page = v.page
+    expect(page.locator("#appraisal-ch5-3-target-known")).to_be_visible()
     glossary = page.locator("article a[href*='glossary']", has_text="molecular glue")
     expect(glossary.first).to_be_visible()
+    expect(page.locator("article a[href$='5.3-applications-and-perspectives.html']").first).to_be_visible()
     assert_clean(v)
 
 
@@ -303,7 +312,7 @@ def test_quiz_part5_right_and_wrong_answers(visit):
 
 
 # --------------------------------------------------------------------------- every page of the part
-@pytest.mark.parametrize("path", [OVERVIEW, P51, P52, P53])
+@pytest.mark.parametrize("path", [OVERVIEW, P51, P52, P53, P531])
 def test_pages_clean_accessible_and_linked(visit, path):
     v = visit(path)
     page = v.page
@@ -314,7 +323,7 @@ def test_pages_clean_accessible_and_linked(visit, path):
     text = norm(page.inner_text("article"))
     assert "being written" not in text
     if path == OVERVIEW:
-        for sub in (P51, P52, P53):
+        for sub in (P51, P52, P53, P531):
             expect(page.locator(f"article a[href$='{sub.rsplit('/', 1)[1]}']").first).to_be_visible()
     else:
         assert "References" in text and page.locator("article a.footnote-reference").count() > 0

@@ -23,6 +23,7 @@ pytestmark = pytest.mark.browser
 
 P21 = "chapters/2-pharmacology/2.1-antitumour-mechanisms.html"
 P22 = "chapters/2-pharmacology/2.2-mechanisms-in-mds.html"
+P221 = "chapters/2-pharmacology/2.2.1-mechanism-statements.html"  # the mechanism stepper, split from 2.2
 EXPLORER = "#tbw-lookup-mechanism-explorer"
 STEPPER = "#tbw-stepper-mechanism-summary"
 QUIZ = "#tbw-quiz-part2"
@@ -179,7 +180,7 @@ def score_text(score: int, of: int, answered: int) -> str:
 
 
 def test_stepper_every_stage_every_control(visit):
-    v = visit(P22)
+    v = visit(P221)
     page = v.page
     root = ready(page, STEPPER)
     stages = root.locator(".tb-stage")

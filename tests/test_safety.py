@@ -466,8 +466,8 @@ def test_course_stepper_and_figures():
     # the table's answer, written once for every option: shown (stepper.js) once the question is answered
     assert "0 mg/day (interrupted)" in stages[2]["reveal_html"]
     assert 'class="tb-stage-reveal" data-qid="course-week-2"' in w.html
-    assert q2["options"][0]["feedback_html"].startswith("<p>Milder than the teaching rule table, which asks to interrupt")
-    assert q2["options"][4]["feedback_html"].startswith("<p>Stronger than the teaching rule table")
+    assert q2["options"][0]["feedback_html"].startswith("<p>Milder than the table's answer (interrupt the drug for now)")
+    assert q2["options"][4]["feedback_html"].startswith("<p>Stronger than the table's answer (interrupt the drug for now)")
     # label rows are never hidden: week 2 lists the label's re-evaluate row beside the applied X row
     assert "Also matching: Label: re-evaluate" in stages[2]["reveal_html"]
     # the first dose line says, in that line, that the level is invented and no paediatric MDS dose exists

@@ -18,6 +18,8 @@ pytestmark = pytest.mark.browser
 P41 = "chapters/4-safety/4.1-safety-evaluation-and-monitoring.html"
 P42 = "chapters/4-safety/4.2-adverse-reactions-and-management.html"
 P421 = "chapters/4-safety/4.2.1-treatment-course-decisions.html"  # the simulator, split from 4.2
+P422 = "chapters/4-safety/4.2.2-peripheral-neuropathy.html"  # neuropathy and the cumulative dose, split from 4.2
+P423 = "chapters/4-safety/4.2.3-blood-counts-and-other-reactions.html"  # the other reactions, split from 4.2
 EXPLORER = "#tbw-lookup-dose-adjustment"
 CAPSULES = "#tbw-calculator-capsules"
 COURSE = "#tbw-stepper-treatment-course"
@@ -29,7 +31,7 @@ def shown_rows(root) -> list[str]:
 
 
 def test_pages_carry_the_teaching_notice(visit):
-    for path in (P41, P42, P421):
+    for path in (P41, P42, P421, P422, P423):
         v = visit(path)
         assert NOTICE in norm(v.page.locator("main").inner_text()).lower() or NOTICE in norm(v.page.inner_text("body")).lower()
         assert_clean(v)
@@ -368,7 +370,7 @@ def test_treatment_course_simulator(visit):
             if i == 2:  # a milder choice first: the feedback names what the table asks for instead
                 fb = answer(stage, "Continue at the same dose")
                 expect(fb).to_be_visible()
-                assert "Milder than the teaching rule table, which asks to interrupt the drug for now" in norm(fb.inner_text())
+                assert "Milder than the table's answer (interrupt the drug for now)" in norm(fb.inner_text())
             fb = answer(stage, decision)
             expect(fb).to_be_visible()
             assert "What the teaching rule table asks for; why, below." in norm(fb.inner_text())
@@ -387,7 +389,12 @@ def test_treatment_course_simulator(visit):
     assert "Neutrophil count (ANC): 450 /mm³, grade 4; baseline grade 3: worse, the teaching rows apply" in body
     assert "Rule applied (the strongest action): Neutropenia (neutrophil count decreased), grade 4" in body
     assert "Full blood count weekly [A]" in body
-    # the cumulative-dose figure renders (plotly, loaded from the site)
+    assert_clean(v)
+
+
+def test_course_cumulative_dose_figure_on_the_neuropathy_page(visit):
+    """The course's cumulative dose is drawn beside the neuropathy thresholds it is read against (4.2.2)."""
+    v = visit(P422)
     fig = v.page.locator("#fig-course-cumulative-dose")
     fig.scroll_into_view_if_needed()
     expect(fig.locator(".main-svg").first).to_be_attached(timeout=15000)

@@ -18,7 +18,10 @@ from ..core.text import markdown
 from ..data import card_name, data_card, dataset, dictionary, page_title, registered_files
 from .common import HTML, Markdown, badge, e, table, word_list, wording
 
-CHECKLIST_PAGE = "chapters/back/critical-reading"
+# the flags, question by question, on a page of their own under "Reading a review critically" (issue 17: shorter
+# pages); the summary table on the parent page links to each question there
+CHECKLIST_PAGE = "chapters/back/critical-reading-checklist"
+SUMMARY_PAGE = "chapters/back/critical-reading"
 PART = "back"
 
 
@@ -87,13 +90,15 @@ def critical_reading_checklist(from_page: str = CHECKLIST_PAGE) -> HTML:
 
 
 def checklist_summary() -> HTML:
-    """How many flags answer each question, by status (counted from data/appraisals.yaml at build time)."""
+    """How many flags answer each question, by status (counted from data/appraisals.yaml at build time); each
+    question links to its flags on the checklist page."""
     rows, total = [], Counter()
+    checklist = posixpath.relpath(CHECKLIST_PAGE + ".html", posixpath.dirname(SUMMARY_PAGE))
     for number, (q, flags) in enumerate(checklist_groups(), start=1):
         counts = Counter(f.status for f in flags)
         total.update(counts)
         by_status = ", ".join(f"{counts[s]} {badge(s)}" for s in STATUS_ORDER if counts[s]) or w("summary_none")
-        rows.append([f'<a href="#check-{e(q.id)}">{number}. {e(q.question)}</a>', str(len(flags)), by_status])
+        rows.append([f'<a href="{e(checklist)}#check-{e(q.id)}">{number}. {e(q.question)}</a>', str(len(flags)), by_status])
     n = sum(total.values())
     rows.append([f"<strong>{w('summary_all')}</strong>", f"<strong>{n}</strong>",
                  ", ".join(f"{total[s]} {badge(s)}" for s in STATUS_ORDER if total[s])])

@@ -374,7 +374,7 @@ def course_question(s: dict, prev: dict) -> dict:
             "course_fb_milder" if i < answer else "course_fb_stronger", table=words[s["decision"]].lower())
         options.append({"text": words[d], "correct": i == answer, "feedback": lead})
     top = s["top"]
-    return {"id": f"course-{s['id']}", "prompt": _w("course_prompt", mg=js_num(prev["dose_mg"])), "options": options,
+    return {"id": f"course-{s['id']}", "prompt": _w("course_prompt"), "options": options,
             "source": top.source if top else "thalbook_evidence_notes", "status": top.status if top else "illustrative"}
 
 
@@ -387,7 +387,7 @@ def _stage_body(s: dict, first: bool = False) -> str:
 
 
 def course_stepper(presenter: bool = False):
-    """The treatment-course simulator of page 4.2: a Stepper, one stage per scheduled check; from week 1
+    """The treatment-course simulator of page 4.2.1: a Stepper, one stage per scheduled check; from week 1
     the reader decides what to do from the findings, then sees the rule table's answer and why."""
     from ..widgets import Stepper
 
@@ -407,7 +407,7 @@ def course_stepper(presenter: bool = False):
 
 
 def cumulative_dose_figure():
-    """Cumulative dose (g) at each check of the illustrative course (FigureOutput)."""
+    """Cumulative dose (g) at each check of the illustrative course (FigureOutput), on page 4.2.2."""
     import plotly.graph_objects as go
 
     from ..widgets import FigureOutput

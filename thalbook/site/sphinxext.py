@@ -104,7 +104,8 @@ def copy_assets(outdir: Path, root: Path) -> None:
 # Pages where the code is the lesson keep myst-nb's "Show code cell source" toggle on hide-input cells; on
 # every other page a widget or table is what the reader reads, so the call behind it is removed from the
 # site (the notebooks keep their hide-input tags: a lecturer running them live still sees the call).
-SHOW_CODE_PAGES = ("chapters/back/widget-gallery", "chapters/back/lecturer-guide", "chapters/back/contributing")
+SHOW_CODE_PAGES = ("chapters/back/widget-gallery", "chapters/back/lecturer-guide", "chapters/back/running-the-notebooks-live",
+                   "chapters/back/contributing")
 
 
 def drop_code_toggles() -> type:
