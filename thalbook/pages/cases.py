@@ -153,7 +153,7 @@ def case_ids() -> list[str]:
 def case_stepper(ident: str, presenter: bool = False):
     """The case in data/cases/<ident>.yaml as a Stepper widget (stage, answers, score as traits)."""
     from ..widgets import Stepper
-    from .common import _teaches_titles, fact_text
+    from .common import add_teaches_titles, fact_text
 
     ds = dataset()
     case = ds.item("cases", ident)
@@ -161,7 +161,7 @@ def case_stepper(ident: str, presenter: bool = False):
     capsule = ds.by_id("facts.yaml", "capsule-smallest")
     refs = {r.id: r for r in ds.rows("lab_reference.yaml")}
     spec = case_spec(case, weight, capsule, fact_text("half-life"), refs)
-    _teaches_titles([s["question"] for s in spec["stages"] if s.get("question")])  # the summary's links
+    add_teaches_titles([s["question"] for s in spec["stages"] if s.get("question")])  # the summary's links
     return Stepper(spec, presenter=presenter)
 
 

@@ -286,11 +286,11 @@ def quiz(ident: str, presenter: bool = False):
     from ..widgets import Quiz
 
     spec = dataset().item("quizzes", ident).model_dump()
-    _teaches_titles(spec["questions"])
+    add_teaches_titles(spec["questions"])
     return Quiz(spec, presenter=presenter)
 
 
-def _teaches_titles(questions: list[dict]) -> None:
+def add_teaches_titles(questions: list[dict]) -> None:
     """The summary's link text: the title of the page that teaches each question."""
     for q in questions:
         if q.get("teaches"):
@@ -302,7 +302,7 @@ def stepper(ident: str, presenter: bool = False):
     from ..widgets import Stepper
 
     spec = dataset().item("steppers", ident).model_dump()
-    _teaches_titles([s["question"] for s in spec["stages"] if s.get("question")])
+    add_teaches_titles([s["question"] for s in spec["stages"] if s.get("question")])
     return Stepper(spec, presenter=presenter)
 
 
