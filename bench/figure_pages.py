@@ -1,9 +1,10 @@
 """Figure pages on a first visit (issue 18): bytes transferred and time until every figure is drawn.
 
-    .venv/bin/python bench/figure_pages.py [--before SITE] [SITE]
+    .venv/bin/python bench/figure_pages.py [--before SITE | --before-ref REV] [SITE]
 
-Measures a built site (default: this repository's `_build/html`) and, with --before, another build (for
-example the main branch's) in the same run, on a phone-sized window in Debian's chromium, served by
+Measures a built site (default: this repository's `_build/html`) and, with --before, another build, or
+with --before-ref a commit built for the occasion (`git archive` into a temporary folder, this `.venv`
+and `node_modules`, `make book`), in the same run, on a phone-sized window in Debian's chromium, served by
 thalbook.site.serve (gzip). Writes bench/results/figure-pages.{md,json}. `make bench` measures the rest.
 """
 
@@ -12,7 +13,10 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,15 +44,41 @@ def measure(site: Path) -> dict:
             browser.close()
 
 
+def build_commit(rev: str, tmp: Path) -> Path:
+    """The site of commit `rev`, built in `tmp` as a fresh clone would build it."""
+    root = tmp / "book"
+    root.mkdir()
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev], check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(root)], input=archive, check=True)
+    (root / ".venv").symlink_to(ROOT / ".venv")
+    if (ROOT / "node_modules").is_dir():
+        (root / "node_modules").symlink_to(ROOT / "node_modules")
+    print(f"building {rev} in {root} ...", flush=True)
+    # PYTHONPATH: the copy's thalbook, not the editable install's (which is this working tree)
+    env = {**os.environ, "PYTHONPATH": str(root), "SHARED": str(ROOT.parent / "shared")}
+    log = tmp / "build.log"
+    with log.open("w") as out:
+        if subprocess.run(["make", "--no-print-directory", "book"], cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT).returncode:
+            sys.exit(f"building {rev} failed; its log: {log}\n" + log.read_text(encoding="utf-8")[-3000:])
+    return root / "_build" / "html"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("site", nargs="?", default=str(ROOT / "_build" / "html"))
-    ap.add_argument("--before")
+    before = ap.add_mutually_exclusive_group()
+    before.add_argument("--before", help="a built site to compare with")
+    before.add_argument("--before-ref", help="a commit to build and compare with, e.g. 3705ad8 (before issue 18)")
     args = ap.parse_args()
     runs = {"after": measure(Path(args.site))}
     if args.before:
         runs = {"before": measure(Path(args.before)), **runs}
+    elif args.before_ref:
+        with tempfile.TemporaryDirectory(prefix="thalbook-figures-") as tmp:
+            runs = {"before": measure(build_commit(args.before_ref, Path(tmp))), **runs}
     lines = [f"# Figure pages, first visit (`bench/figure_pages.py`), {dt.datetime.now().isoformat(timespec='seconds')}", "",
+             *([f"Before: {'commit ' + args.before_ref if args.before_ref else args.before}; after: {args.site}.", ""]
+               if "before" in runs else []),
              "412 x 823 window, fresh profile, gzip; bytes are what crossed the network; drawn = page load to every",
              "figure and widget ready, scrolling through the page as a reader does (so it includes the reader's",
              "scrolling); each chart = from the later of the load event and that chart entering the window to the",
