@@ -482,7 +482,10 @@ class Dataset:
                         errors.append(DataError(shown, line, _path_name(loc + ("id",)), f"duplicate question id '{q.id}'"))
                     ids[q.id] = line
                     check_source(shown, _line_finder(lines)(loc + ("source",)), _path_name(loc + ("source",)), q)
-                    if q.teaches and not self._page_exists(q.teaches):
+                    if not q.teaches and _folder in ("quizzes", "cases"):  # their summaries link a missed question to its page
+                        errors.append(DataError(shown, line, _path_name(loc + ("id",)), f"question '{q.id}' names no page in 'teaches'; "
+                                                f"every question of a {_folder[:-1]} names the page that teaches it"))
+                    elif q.teaches and not self._page_exists(q.teaches):
                         errors.append(DataError(shown, _line_finder(lines)(loc + ("teaches",)), _path_name(loc + ("teaches",)),
                                                 f"no page '{q.teaches}' (.ipynb or .md) in the book"))
                 for i, stage in enumerate(getattr(doc, "stages", [])):

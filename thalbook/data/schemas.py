@@ -212,13 +212,6 @@ class Quiz(Row):
     title: str = col("Title shown above the quiz")
     questions: list[Question] = col("The questions, in the order shown", min_length=1)
 
-    @model_validator(mode="after")
-    def every_question_teaches(self):
-        missing = [q.id for q in self.questions if not q.teaches]
-        if missing:  # the summary at the end links each missed question to its page
-            raise ValueError(f"field 'teaches': every question of a quiz names the page that teaches it; missing in {', '.join(missing)}")
-        return self
-
 
 class ChoiceOption(Row):
     text: str = col("What the reader can decide")
@@ -496,17 +489,13 @@ class Case(Sourced):
         return self
 
     def cross_check(self, _dataset) -> list[tuple[tuple, str]]:
-        """(field path, message) for what the loader names by line: a question without `teaches` (the case's
-        summary links each missed question to its page) and the stages' times (`when`): every stage but the
-        appraisal has one, time never runs backwards along the main route (each decision's first option),
+        """(field path, message) for what the loader names by line: the stages' times (`when`): every stage
+        but the appraisal has one, time never runs backwards along the main route (each decision's first option),
         and a branch stage is no earlier than the decision that leads to it."""
         from ..core.stepper import route
 
         out = []
         for i, s in enumerate(self.stages):
-            if s.question and not s.question.teaches:
-                out.append((("stages", i, "question", "id"),
-                            f"question '{s.question.id}' names no page in 'teaches'; every question of a case names the page that teaches it"))
             if s.when is None and s.kind != "appraisal":
                 out.append((("stages", i, "id"), f"stage '{s.id}' has no 'when'; every stage but the appraisal says when it happens"))
         index = {s.id: i for i, s in enumerate(self.stages)}
