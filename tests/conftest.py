@@ -207,13 +207,14 @@ def assert_clean(v: Visit) -> None:
     assert v.dialogs == [], f"dialogs: {v.dialogs}"
 
 
-def ready(page, sel: str):
-    """The widget root, scrolled into view and enhanced (data-ready="true")."""
+def ready(page, sel: str, timeout: int = 10000):
+    """The widget root (or a figure: give it the 20 s plotly.js may take), scrolled into view and
+    enhanced or drawn (data-ready="true")."""
     from playwright.sync_api import expect
 
     root = page.locator(sel)
     root.scroll_into_view_if_needed()
-    expect(root).to_have_attribute("data-ready", "true", timeout=10000)
+    expect(root).to_have_attribute("data-ready", "true", timeout=timeout)
     return root
 
 

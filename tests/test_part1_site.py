@@ -11,7 +11,7 @@ import re
 
 import pytest
 import yaml
-from conftest import ROOT, assert_clean, norm
+from conftest import ROOT, assert_clean, norm, ready
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -68,9 +68,7 @@ def right_index(q) -> int:
 def test_part1_quiz_right_and_wrong(visit):
     v = visit(P14)
     page = v.page
-    root = page.locator(QUIZ)
-    root.scroll_into_view_if_needed()
-    expect(root).to_have_attribute("data-ready", "true", timeout=10000)
+    root = ready(page, QUIZ)
     qs = QUIZ_DATA["questions"]
     n = len(qs)
     assert n >= 5
@@ -181,9 +179,7 @@ def test_hand_counts_match_hand_sums():
 def test_evidence_map_renders_with_caption_alt_and_data(visit):
     v = visit(P14)
     page = v.page
-    fig = page.locator(FIG)
-    fig.scroll_into_view_if_needed()
-    expect(fig).to_have_attribute("data-ready", "true", timeout=20000)
+    ready(page, FIG, timeout=20000)
     wrap = page.locator("figure.thalbook-figure-wrap").filter(has=page.locator(FIG))
     expect(wrap.locator("figcaption")).to_contain_text("Evidence map: studies and patients")
     alt = norm(wrap.locator("details.tb-figure-alt").text_content())

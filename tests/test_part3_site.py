@@ -24,9 +24,7 @@ def test_denominator_switch_changes_the_plotted_values(visit):
     v = visit(P32)
     page = v.page
     root = ready(page, FIGURE)
-    plot = page.locator(f"#{PLOT_ID}")
-    plot.scroll_into_view_if_needed()
-    expect(plot).to_have_attribute("data-ready", "true", timeout=20000)
+    ready(page, f"#{PLOT_ID}", timeout=20000)
 
     def plotted():  # trial -> marker position (the text-only trace saying "no count" has no marker)
         return page.evaluate(
@@ -136,9 +134,7 @@ def test_km_example_and_neuropathy_sections(visit):
     # 17/22 * 11/14 = 17/28 = 60.7% (by hand); the crude fractions 14/22 = 63.6% and 11/22 = 50.0%
     assert "17/28 = 60.7% (illustrative, derived)" in text
     assert "14/22 = 63.6% (derived)" in text and "11/22 = 50.0% (derived)" in text
-    fig = page.locator("#fig-km-worked-example")
-    fig.scroll_into_view_if_needed()
-    expect(fig).to_have_attribute("data-ready", "true", timeout=20000)
+    ready(page, "#fig-km-worked-example", timeout=20000)
     ys = page.evaluate("() => document.getElementById('fig-km-worked-example').data[0].y")
     assert ys[0] == 100 and 60.7 in ys
     neuro = page.locator("table.tb-neuropathy")

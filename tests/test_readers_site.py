@@ -269,9 +269,7 @@ def test_response_figure_keeps_every_trial_and_moves_the_marker(visit):
     v = visit(P32)
     page = v.page
     root = ready(page, FIGURE)
-    plot = page.locator(f"#{PLOT_ID}")
-    plot.scroll_into_view_if_needed()
-    expect(plot).to_have_attribute("data-ready", "true", timeout=20000)
+    plot = ready(page, f"#{PLOT_ID}", timeout=20000)
     trials = ["Raza 2001", "Bouscary 2005", "Moreno-Aspitia 2006", "GFM 2004 (abstract)", "Taiwan 2012"]  # studies.csv
 
     def rows():
@@ -335,9 +333,7 @@ def test_clicking_a_point_highlights_its_row_in_the_evidence_table(visit):
     v = visit(P32)
     page = v.page
     ready(page, FIGURE)
-    plot = page.locator(f"#{PLOT_ID}")
-    plot.scroll_into_view_if_needed()
-    expect(plot).to_have_attribute("data-ready", "true", timeout=20000)
+    ready(page, f"#{PLOT_ID}", timeout=20000)
     rows = page.locator("table.tb-evidence tr.tb-row-highlight")
     spot = page.evaluate(SETTLED_MARKER, [PLOT_ID, "raza2001"])  # Raza 2001: studies.csv, first trial
     assert spot, "the Raza 2001 marker was not found, or the figure never settled"

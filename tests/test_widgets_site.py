@@ -408,9 +408,7 @@ def test_linked_figure_switches_denominator(visit):
     v = visit(GALLERY)
     page = v.page
     root = ready(page, FIGURE)
-    plot = page.locator(f"#{PLOT_ID}")
-    plot.scroll_into_view_if_needed()
-    expect(plot).to_have_attribute("data-ready", "true", timeout=20000)
+    ready(page, f"#{PLOT_ID}", timeout=20000)
     summaries = root.locator(".tb-figure-summary:visible")
     expect(summaries).to_have_count(1)
     expect(summaries).to_contain_text("16/83")
@@ -521,9 +519,7 @@ def _local_path(url: str) -> str:
 def test_gallery_loads_plotly_once_from_static(visit):
     v = visit(GALLERY)
     page = v.page
-    plot = page.locator(f"#{PLOT_ID}")
-    plot.scroll_into_view_if_needed()
-    expect(plot).to_have_attribute("data-ready", "true", timeout=20000)
+    ready(page, f"#{PLOT_ID}", timeout=20000)
     page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
     page.wait_for_load_state("networkidle")
     plotly = [u for u in _resources(page) if "plotly" in _local_path(u).rsplit("/", 1)[-1]]
