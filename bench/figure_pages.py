@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -46,16 +45,11 @@ def measure(site: Path) -> dict:
 
 def build_commit(rev: str, tmp: Path) -> Path:
     """The site of commit `rev`, built in `tmp` as a fresh clone would build it."""
+    from run import book_copy  # bench/run.py: the copy `make bench` builds
+
     root = tmp / "book"
-    root.mkdir()
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev], check=True, capture_output=True).stdout
-    subprocess.run(["tar", "-x", "-C", str(root)], input=archive, check=True)
-    (root / ".venv").symlink_to(ROOT / ".venv")
-    if (ROOT / "node_modules").is_dir():
-        (root / "node_modules").symlink_to(ROOT / "node_modules")
+    env = book_copy(root, rev)
     print(f"building {rev} in {root} ...", flush=True)
-    # PYTHONPATH: the copy's thalbook, not the editable install's (which is this working tree)
-    env = {**os.environ, "PYTHONPATH": str(root), "SHARED": str(ROOT.parent / "shared")}
     log = tmp / "build.log"
     with log.open("w") as out:
         if subprocess.run(["make", "--no-print-directory", "book"], cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT).returncode:

@@ -169,8 +169,9 @@ def cache_exec_times(root: Path) -> dict:
 
 
 # ----------------------------------------------------------------------------- the two builds
-def build_book(tmp: Path, ref: str | None) -> dict:
-    root = tmp / "book"
+def book_copy(root: Path, ref: str | None) -> dict:
+    """A copy of the book in `root` (commit `ref`, or the working tree) with this `.venv` and `node_modules`;
+    returns the environment under which its `make book` builds the copy's own thalbook."""
     if ref:  # a committed state (git archive): what a fresh clone of that commit builds
         root.mkdir()
         archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref], check=True, capture_output=True).stdout
@@ -179,7 +180,12 @@ def build_book(tmp: Path, ref: str | None) -> dict:
         shutil.copytree(ROOT, root, ignore=lambda d, names: [n for n in names if n in IGNORED], symlinks=True)
     (root / ".venv").symlink_to(ROOT / ".venv")
     (root / "node_modules").symlink_to(ROOT / "node_modules")  # the site's plotly.js bundle, installed
-    env = {**os.environ, "PYTHONPATH": str(root)}  # the copy's thalbook, not the editable install's
+    return {**os.environ, "PYTHONPATH": str(root)}  # the copy's thalbook, not the editable install's
+
+
+def build_book(tmp: Path, ref: str | None) -> dict:
+    root = tmp / "book"
+    env = book_copy(root, ref)
     cmd = ["make", "--no-print-directory", "book"]
     progress("book: cold build (make book in a copy) ...")
     cold = run_measured(cmd, root, env, LOGS / "book-cold.log")
