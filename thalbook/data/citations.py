@@ -61,21 +61,25 @@ def citation(key: str) -> str:
     return labels[key]
 
 
-def cite_html(key: str, href: str = REFERENCES_HREF) -> str:
-    """The short citation as a link to the key's row on the references page (the key stays in its title).
-    A key that is not in references.bib (a widget spec handed in directly; data/ is validated) shows as
-    escaped text."""
+def known_citation(key: str) -> str | None:
+    """citation(key), or None for a key that is not in references.bib (a widget spec handed in directly, or
+    a source that is not a reference key; data/ is validated), which the callers show as written."""
     try:
-        citation(key)
+        return citation(key)
     except KeyError:
+        return None
+
+
+def cite_html(key: str, href: str = REFERENCES_HREF) -> str:
+    """The short citation as a link to the key's row on the references page (the key stays in its title);
+    an unknown key shows as escaped text."""
+    label = known_citation(key)
+    if label is None:
         return escape(key)
-    return (f'<a class="tb-cite" href="{escape(href)}#ref-{escape(key)}" title="{escape(key)}">'
-            f"{escape(citation(key))}</a>")
+    return f'<a class="tb-cite" href="{escape(href)}#ref-{escape(key)}" title="{escape(key)}">{escape(label)}</a>'
 
 
 def cite_md(key: str, href: str = REFERENCES_HREF) -> str:
     """The short citation as a Markdown link, for the widgets' Markdown texts (sanitised to a[href])."""
-    try:
-        return f"[{citation(key)}]({href}#ref-{key})"
-    except KeyError:
-        return f"`{key}`"
+    label = known_citation(key)
+    return f"`{key}`" if label is None else f"[{label}]({href}#ref-{key})"

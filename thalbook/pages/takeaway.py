@@ -31,7 +31,7 @@ from typing import Any
 
 from ..core.text import escape, markdown
 from ..data import dataset
-from ..data.citations import citation, cite_html
+from ..data.citations import cite_html, known_citation
 from .common import HTML, wording
 
 PART = "takeaway"
@@ -150,12 +150,7 @@ TERM_FIELDS = ["Term", "Aliases", "Definition", "Status", "Source", "Page"]
 
 def _source(key: str | None) -> str:
     """A card names its source as the site does, 'Hasle 2016' (the BibTeX key stays in the data)."""
-    if not key:
-        return ""
-    try:
-        return citation(key)
-    except KeyError:  # a source that is not a reference key (data/ is validated) shows as written
-        return key
+    return (known_citation(key) or key) if key else ""
 
 
 def _meta_html() -> str:
