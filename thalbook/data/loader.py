@@ -434,9 +434,7 @@ class Dataset:
                 seen.setdefault(key, at(key_cols[0]))
                 check_source(shown, at("source"), "source", row)
                 if name == "appraisals.yaml":
-                    page = self.root / row.page
-                    # not with_suffix: a page named '1.1-slug' has a dot that is not a suffix
-                    if not any(page.with_name(page.name + s).is_file() for s in (".ipynb", ".md")):
+                    if not self.page_exists(row.page):
                         errors.append(DataError(shown, at("page"), "page", f"no page '{row.page}' (.ipynb or .md) in the book"))
                     questions = [q.id for _, q in self.tables.get("checklist.yaml", [])]
                     if row.question not in questions:  # every flag sits under one checklist question
@@ -485,7 +483,7 @@ class Dataset:
                     if not q.teaches and _folder in ("quizzes", "cases"):  # their summaries link a missed question to its page
                         errors.append(DataError(shown, line, _path_name(loc + ("id",)), f"question '{q.id}' names no page in 'teaches'; "
                                                 f"every question of a {_folder[:-1]} names the page that teaches it"))
-                    elif q.teaches and not self._page_exists(q.teaches):
+                    elif q.teaches and not self.page_exists(q.teaches):
                         errors.append(DataError(shown, _line_finder(lines)(loc + ("teaches",)), _path_name(loc + ("teaches",)),
                                                 f"no page '{q.teaches}' (.ipynb or .md) in the book"))
                 for i, stage in enumerate(getattr(doc, "stages", [])):
@@ -508,10 +506,10 @@ class Dataset:
                 errors.extend(DataError(shown, line_of(path), _path_name(path), message) for path, message in doc.cross_check(self))
         return errors
 
-    def _page_exists(self, page: str) -> bool:
-        """The page exists as .ipynb or .md (that it is published, in _toc.yml, is a test of the book's own
-        toc: books cut down for a test build keep fewer pages)."""
-        base = self.root / page
+    def page_exists(self, page: str) -> bool:
+        """The page (a path without suffix) exists as .ipynb or .md (that it is published, in _toc.yml, is a
+        test of the book's own toc: books cut down for a test build keep fewer pages)."""
+        base = self.root / page  # not with_suffix: a page named '1.1-slug' has a dot that is not a suffix
         return any(base.with_name(base.name + s).is_file() for s in (".ipynb", ".md"))
 
     # ------------------------------------------------------------ access

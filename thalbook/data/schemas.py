@@ -868,7 +868,7 @@ class Wording(Row):
 
     def cross_check(self, ds) -> list[tuple[tuple, str]]:
         return [(("pages", i), f"no page '{page}' (.ipynb or .md) in the book")
-                for i, page in enumerate(self.pages) if _page_missing(ds, page)]
+                for i, page in enumerate(self.pages) if not ds.page_exists(page)]
 
 
 # folders with one object per file
@@ -906,11 +906,6 @@ def facade_names() -> frozenset[str]:
         elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
             names.add(node.name)
     return frozenset(names)
-
-
-def _page_missing(ds, page: str) -> bool:
-    base = ds.root / page  # not with_suffix: a page named '1.1-slug' has a dot that is not a suffix
-    return not any(base.with_name(base.name + s).is_file() for s in (".ipynb", ".md"))
 
 
 class LessonStep(Row):
@@ -971,7 +966,7 @@ class LessonPlans(Row):
         for i, plan in enumerate(self.plans):
             for j, step in enumerate(plan.steps):
                 at = ("plans", i, "steps", j)
-                if step.page and _page_missing(ds, step.page):
+                if step.page and not ds.page_exists(step.page):
                     out.append((at + ("page",), f"no page '{step.page}' (.ipynb or .md) in the book"))
                 for k, text in enumerate(step.live):
                     name = tb_call(text)[0]
@@ -1047,7 +1042,7 @@ class Changelog(Row):
         return [
             (("errata", i, "page"), f"no page '{e.page}' (.ipynb or .md) in the book")
             for i, e in enumerate(self.errata)
-            if e.page and _page_missing(ds, e.page)
+            if e.page and not ds.page_exists(e.page)
         ]
 
 
@@ -1077,7 +1072,7 @@ class ContextFact(Sourced):
 
     def cross_check(self, ds) -> list[tuple[tuple, str]]:
         out: list[tuple[tuple, str]] = []
-        if _page_missing(ds, self.page):
+        if not ds.page_exists(self.page):
             out.append((("page",), f"no page '{self.page}' (.ipynb or .md) in the book"))
         pages = {r.page for r in ds.rows("clinical_context.yaml") if r.topic == self.topic}
         if len(pages) > 1:
