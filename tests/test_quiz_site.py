@@ -156,6 +156,15 @@ def test_summary_lists_missed_questions_with_working_links(visit):
         expect(item).to_contain_text(f"Question {k}: ")
         link = item.locator("a.tb-debrief-link")
         expect(link).to_have_text(f"Read: {page_title(q['teaches'])}")
+    # the summary is said once it appears, after the last verdict (2 of 4: the plan above)
+    expect(root.locator(".tb-live")).to_have_text("Quiz complete. You answered 2 of 4 right at the first try.")
+    # a quiz restored complete shows its summary without saying it again
+    page.reload(wait_until="networkidle")
+    root = ready(page, QUIZ)
+    expect(root.locator(".tb-debrief")).to_be_visible()
+    page.wait_for_timeout(2000)  # longer than the 1.5 s the announcement waits for the verdict
+    assert "Quiz complete" not in root.locator(".tb-live").inner_text()
+    summary = root.locator(".tb-debrief")
     # every link opens the page it names
     hrefs = summary.locator("a.tb-debrief-link").evaluate_all("as => as.map(a => a.href)")
     for href, q in zip(hrefs, [QS[1], QS[3]]):

@@ -122,7 +122,7 @@ export function tbReconcile(questions, answers, scored) {
  * Wire the question fieldsets inside `root`. Returns {update(), restart(), cleanup(), ...}.
  * Choosing an option only selects it (the radio group's arrow keys move the selection); the question's
  * "Check answer" button answers it. `onChoice(question, index)` is called after the model was updated
- * by a check.
+ * by a check; `onDebrief()` when the summary appears (not when a widget restored complete shows it at once).
  */
 export function tbQuestions(root, model, questions, opts = {}) {
   const byId = Object.fromEntries(questions.map((q) => [q.id, q]));
@@ -132,7 +132,7 @@ export function tbQuestions(root, model, questions, opts = {}) {
   const revealed = () => model.get("revealed") || {};
   // selections not yet checked, per question id (view-local: a selection is not an answer)
   let pending = {};
-  let debriefShown = false;
+  let debriefShown = null;  // null until the first update, which only notes whether the summary shows
   // "Question 3" for the summary, from each fieldset's legend ("Question 3 of 5")
   const labels = opts.labels || Object.fromEntries(tbQA(root, ".tb-question").map((fs) => {
     const legend = tbQ(fs, ".tb-legend");
@@ -252,7 +252,11 @@ export function tbQuestions(root, model, questions, opts = {}) {
       tbShow(status, msg !== "");
     }
     // the summary, where the widget has one (quizzes; steppers whose twin carries it)
-    debriefShown = tbDebrief(root, model, questions, labels);
+    const shown = tbDebrief(root, model, questions, labels);
+    if (shown && debriefShown === false && opts.onDebrief) {
+      setTimeout(opts.onDebrief, 1500);  // after the last verdict, which the live region is still reading
+    }
+    debriefShown = shown;
   }
 
   return {
@@ -265,7 +269,7 @@ export function tbQuestions(root, model, questions, opts = {}) {
       tbSave(model, { answers: {}, scored: {}, revealed: {}, score: 0 });
     },
     cleanup() { for (const f of cleanups) f(); },
-    get debriefShown() { return debriefShown; },
+    get debriefShown() { return Boolean(debriefShown); },
   };
 }
 

@@ -7,7 +7,6 @@ function render({ model, el }) {
   const spec = model.get("spec") || {};
   const questions = spec.questions || [];
   const n = questions.length;
-  let debriefShown = false;
   const qs = tbQuestions(root, model, questions, {
     onChoice(q, index) {
       const verdict = tbVerdict(model, q, index);
@@ -16,6 +15,10 @@ function render({ model, el }) {
     },
     onReveal() {
       tbAnnounce(root, `Answer revealed. Score ${model.get("score")} of ${n}`);
+    },
+    onDebrief() {
+      const score = tbQ(root, ".tb-debrief-score");
+      tbAnnounce(root, `Quiz complete. ${score ? score.textContent : ""}`);
     },
   });
   const scoreEl = tbQ(root, ".tb-score");
@@ -30,13 +33,6 @@ function render({ model, el }) {
     tbText(scoreEl, `Score: ${model.get("score") || 0} of ${n} (${counted}${answered} answered; first answer scored)`);
     tbShow(scoreEl, true);
     tbShow(controls, true);
-    const shown = qs.debriefShown;  // qs.update() filled in the summary
-    if (shown && !debriefShown) {
-      const score = tbQ(root, ".tb-debrief-score");
-      // said after the last verdict, which the live region is still reading
-      setTimeout(() => tbAnnounce(root, `Quiz complete. ${score ? score.textContent : ""}`), 1500);
-    }
-    debriefShown = shown;
   }
   const onRestart = () => {
     qs.restart();
@@ -50,8 +46,6 @@ function render({ model, el }) {
   const stopA = tbListen(model, ["answers", "revealed", "presenter"], () => { qs.reconcile(); schedule(); });
   const stopB = tbListen(model, ["score", "scored"], schedule);
   qs.reconcile();
-  qs.update();
-  debriefShown = qs.debriefShown;  // a quiz restored complete is not announced again
   update();
   tbReady(root);
   return () => { stopA(); stopB(); qs.cleanup(); restart.removeEventListener("click", onRestart); };

@@ -59,6 +59,7 @@ function render({ model, el }) {
   const qs = tbQuestions(root, model, questions, {
     onChoice(q, index) { tbAnnounce(root, `${tbVerdict(model, q, index)}. ${scoreText()}`); },
     onReveal() { tbAnnounce(root, `Answer revealed. ${scoreText()}`); },
+    onDebrief() { tbAnnounce(root, summaryText()); },
   });
   const items = tbQA(root, ".tb-stage");
   const progressText = tbQ(root, ".tb-progress-text");
@@ -78,7 +79,6 @@ function render({ model, el }) {
   const label = (i) => `${progress(i)}: ${stages[i] ? stages[i].title : ""}`;
   const choiceBoxes = tbQA(root, ".tb-choice");
   const reveals = tbQA(root, ".tb-stage-reveal");
-  let debriefShown = false;
   // the summary in words: said when it appears, and again when Next reaches the last stage
   const summaryText = () => {
     const score = tbQ(root, ".tb-debrief-score");
@@ -117,12 +117,6 @@ function render({ model, el }) {
       tbShow(box, tbHas(answered, qid) && (!model.get("presenter") || Boolean(revealed[qid])));
     }
     qs.update();
-    const shown = qs.debriefShown;  // qs.update() filled in the summary
-    if (shown && !debriefShown) {
-      // after the last verdict, which the live region is still reading
-      setTimeout(() => tbAnnounce(root, summaryText()), 1500);
-    }
-    debriefShown = shown;
     tbText(scoreEl, scoreText());
     tbShow(scoreEl, nq > 0);
     tbShow(tbQ(root, ".tb-progress"), true);
@@ -135,7 +129,7 @@ function render({ model, el }) {
     tbSave(model, { stage: target });
     update();
     const end = stepperNextIndex(stages, target, choices()) === null && !stages[target].choice;
-    tbAnnounce(root, end && debriefShown ? `${label(target)}. ${summaryText()}` : label(target));
+    tbAnnounce(root, end && qs.debriefShown ? `${label(target)}. ${summaryText()}` : label(target));
     // keep the keyboard user in place; if their button just became disabled, move to the stage title
     if (focusTitle || (hadFocus && hadFocus.disabled)) {
       const h = tbQ(items[target], ".tb-stage-title");
@@ -183,8 +177,6 @@ function render({ model, el }) {
   const stopA = tbListen(model, ["answers", "revealed", "presenter"], () => { qs.reconcile(); schedule(); });
   const stopB = tbListen(model, ["stage", "score", "scored", "choices"], schedule);
   qs.reconcile();
-  qs.update();
-  debriefShown = qs.debriefShown;  // a case restored complete is not announced again
   update();
   tbReady(root);
   return () => {
